@@ -1,0 +1,105 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  char,
+  check,
+  date,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { accounts, contacts } from './accounts.ts';
+import { users } from './auth.ts';
+import { id, timestamps } from './columns.ts';
+import { partnerOrgs } from './partners.ts';
+
+export const opportunityStages = ['lead', 'qualified', 'proposal', 'negotiation', 'won', 'lost'] as const;
+export const opportunityStage = pgEnum('opportunity_stage', opportunityStages);
+export const businessType = pgEnum('business_type', ['new', 'existing']);
+export const shareAccess = pgEnum('share_access', ['view', 'edit']);
+
+export const opportunities = pgTable(
+  'opportunities',
+  {
+    id: id(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'restrict' }),
+    primaryContactId: uuid('primary_contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    name: text('name').notNull(),
+    stage: opportunityStage('stage').notNull().default('lead'),
+    /** Money is integer minor units + ISO 4217 currency. */
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull().default(0),
+    currency: char('currency', { length: 3 }).notNull().default('EUR'),
+    probability: integer('probability').notNull().default(10),
+    /** Internal only: never exposed to partner principals. */
+    marginMinor: bigint('margin_minor', { mode: 'number' }),
+    businessType: businessType('business_type').notNull().default('new'),
+    expectedCloseDate: date('expected_close_date', { mode: 'string' }),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'restrict' }),
+    source: text('source'),
+    description: text('description'),
+    lostReason: text('lost_reason'),
+    closedAt: timestamp('closed_at', { withTimezone: true, mode: 'date' }),
+    archivedAt: timestamp('archived_at', { withTimezone: true, mode: 'date' }),
+    /** Optimistic concurrency: an update names the version it read. */
+    version: integer('version').notNull().default(1),
+    ...timestamps,
+  },
+  (t) => [
+    check('opportunities_probability_range', sql`${t.probability} between 0 and 100`),
+    check('opportunities_amount_nonneg', sql`${t.amountMinor} >= 0`),
+    index('opportunities_owner_stage_idx').on(t.ownerId, t.stage),
+    index('opportunities_account_idx').on(t.accountId),
+    index('opportunities_updated_idx').on(t.updatedAt, t.id),
+    index('opportunities_close_idx').on(t.expectedCloseDate, t.id),
+    index('opportunities_name_trgm_idx').using('gin', sql`lower(${t.name}) gin_trgm_ops`),
+  ],
+);
+
+export const opportunityStageHistory = pgTable(
+  'opportunity_stage_history',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    opportunityId: uuid('opportunity_id')
+      .notNull()
+      .references(() => opportunities.id, { onDelete: 'cascade' }),
+    fromStage: opportunityStage('from_stage'),
+    toStage: opportunityStage('to_stage').notNull(),
+    changedBy: uuid('changed_by').references(() => users.id, { onDelete: 'set null' }),
+    changedAt: timestamp('changed_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [index('opportunity_stage_history_opp_idx').on(t.opportunityId, t.changedAt)],
+);
+
+/** opportunity × partner organisation × access. The policy module reads it for every partner request. */
+export const opportunityShares = pgTable(
+  'opportunity_shares',
+  {
+    opportunityId: uuid('opportunity_id')
+      .notNull()
+      .references(() => opportunities.id, { onDelete: 'cascade' }),
+    partnerOrgId: uuid('partner_org_id')
+      .notNull()
+      .references(() => partnerOrgs.id, { onDelete: 'cascade' }),
+    access: shareAccess('access').notNull(),
+    sharedBy: uuid('shared_by').references(() => users.id, { onDelete: 'set null' }),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.opportunityId, t.partnerOrgId] }),
+    index('opportunity_shares_partner_idx').on(t.partnerOrgId, t.opportunityId),
+  ],
+);
+
+export type Opportunity = typeof opportunities.$inferSelect;
+export type OpportunityStage = (typeof opportunityStages)[number];
+export type ShareAccess = (typeof shareAccess.enumValues)[number];
