@@ -1,0 +1,128 @@
+import type { Locale } from '@konsort/db';
+
+/**
+ * The API's user-facing messages (errors and validation) in both languages. The portal merges
+ * these into its i18next resources, so a message reads the same in a form and in a tRPC error.
+ */
+const en = {
+  'errors.notFound': '{{entity}} not found.',
+  'errors.forbidden': 'You are not allowed to do this.',
+  'errors.unauthorized': 'Please sign in.',
+  'errors.invalidCredentials': 'E-mail or password is wrong.',
+  'errors.loginLocked': 'Too many failed sign-ins. Try again in {{minutes}} minutes.',
+  'errors.userInactive': 'This user is deactivated.',
+  'errors.versionConflict': 'Someone else changed this record meanwhile. Reload and apply your change again.',
+  'errors.emailTaken': 'A user with this e-mail address exists already.',
+  'errors.invalidInput': 'Some fields are not valid.',
+  'errors.archived': 'This record is archived.',
+  'errors.invalidStageChange': 'A closed deal cannot move to {{stage}} without being reopened.',
+  'errors.accountHasOpenDeals': 'The account still has open deals.',
+  'errors.wrongPassword': 'The current password is wrong.',
+  'errors.internal': 'Something went wrong on our side. The error was logged.',
+  'errors.csrf': 'The request did not come from this site.',
+  'entity.account': 'Account',
+  'entity.contact': 'Contact',
+  'entity.opportunity': 'Deal',
+  'entity.user': 'User',
+  'entity.page': 'Page',
+  'validation.required': 'Required.',
+  'validation.tooShort': 'At least {{minimum}} characters.',
+  'validation.tooLong': 'At most {{maximum}} characters.',
+  'validation.tooSmall': 'Must be at least {{minimum}}.',
+  'validation.tooBig': 'Must be at most {{maximum}}.',
+  'validation.email': 'Not a valid e-mail address.',
+  'validation.url': 'Not a valid web address.',
+  'validation.uuid': 'Not a valid reference.',
+  'validation.date': 'Not a valid date (YYYY-MM-DD).',
+  'validation.country': 'Use a two-letter country code such as DE.',
+  'validation.currency': 'Use a three-letter currency code such as EUR.',
+  'validation.money': 'Not a valid amount (e.g. 12500.00).',
+  'validation.vatId': 'Not a valid VAT ID (e.g. DE123456789).',
+  'validation.postalCode': 'Not a valid postcode for this country.',
+  'validation.phone': 'Not a valid phone number.',
+  'validation.invalidOption': 'Choose one of the offered values.',
+  'validation.invalid': 'Not valid.',
+  'validation.passwordTooShort': 'At least 12 characters.',
+} as const;
+
+export type MessageKey = keyof typeof en;
+
+const de: Record<MessageKey, string> = {
+  'errors.notFound': '{{entity}} nicht gefunden.',
+  'errors.forbidden': 'Dazu fehlt Ihnen die Berechtigung.',
+  'errors.unauthorized': 'Bitte melden Sie sich an.',
+  'errors.invalidCredentials': 'E-Mail-Adresse oder Passwort ist falsch.',
+  'errors.loginLocked':
+    'Zu viele fehlgeschlagene Anmeldungen. Bitte in {{minutes}} Minuten erneut versuchen.',
+  'errors.userInactive': 'Dieser Benutzer ist deaktiviert.',
+  'errors.versionConflict':
+    'Jemand anderes hat diesen Datensatz inzwischen geändert. Bitte neu laden und die Änderung erneut vornehmen.',
+  'errors.emailTaken': 'Es gibt bereits einen Benutzer mit dieser E-Mail-Adresse.',
+  'errors.invalidInput': 'Einige Felder sind nicht gültig.',
+  'errors.archived': 'Dieser Datensatz ist archiviert.',
+  'errors.invalidStageChange':
+    'Ein abgeschlossener Deal kann nicht ohne Wiedereröffnung nach {{stage}} wechseln.',
+  'errors.accountHasOpenDeals': 'Die Firma hat noch offene Deals.',
+  'errors.wrongPassword': 'Das aktuelle Passwort ist falsch.',
+  'errors.internal': 'Bei uns ist etwas schiefgegangen. Der Fehler wurde protokolliert.',
+  'errors.csrf': 'Die Anfrage stammt nicht von dieser Seite.',
+  'entity.account': 'Firma',
+  'entity.contact': 'Kontakt',
+  'entity.opportunity': 'Deal',
+  'entity.user': 'Benutzer',
+  'entity.page': 'Seite',
+  'validation.required': 'Pflichtfeld.',
+  'validation.tooShort': 'Mindestens {{minimum}} Zeichen.',
+  'validation.tooLong': 'Höchstens {{maximum}} Zeichen.',
+  'validation.tooSmall': 'Muss mindestens {{minimum}} sein.',
+  'validation.tooBig': 'Darf höchstens {{maximum}} sein.',
+  'validation.email': 'Keine gültige E-Mail-Adresse.',
+  'validation.url': 'Keine gültige Webadresse.',
+  'validation.uuid': 'Kein gültiger Verweis.',
+  'validation.date': 'Kein gültiges Datum (JJJJ-MM-TT).',
+  'validation.country': 'Bitte einen zweistelligen Ländercode wie DE angeben.',
+  'validation.currency': 'Bitte einen dreistelligen Währungscode wie EUR angeben.',
+  'validation.money': 'Kein gültiger Betrag (z. B. 12500,00).',
+  'validation.vatId': 'Keine gültige USt-IdNr. (z. B. DE123456789).',
+  'validation.postalCode': 'Keine gültige Postleitzahl für dieses Land.',
+  'validation.phone': 'Keine gültige Telefonnummer.',
+  'validation.invalidOption': 'Bitte einen der angebotenen Werte wählen.',
+  'validation.invalid': 'Nicht gültig.',
+  'validation.passwordTooShort': 'Mindestens 12 Zeichen.',
+};
+
+export const messages: Record<Locale, Record<MessageKey, string>> = { en, de };
+
+export function translate(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
+  const catalogue = messages[locale] as Record<string, string>;
+  const template = catalogue[key] ?? (messages.en as Record<string, string>)[key] ?? key;
+  return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) return '';
+    // Entity names are keys themselves ("entity.account"): translate them too.
+    return typeof value === 'string' && value.startsWith('entity.')
+      ? (catalogue[value] ?? value)
+      : String(value);
+  });
+}
+
+export const locales = ['de', 'en'] as const satisfies readonly Locale[];
+
+/** Picks de or en from an Accept-Language header by q-value; German is the house language. */
+export function localeFromAcceptLanguage(header: string | null | undefined): Locale {
+  if (!header) return 'de';
+  const ranked = header
+    .split(',')
+    .map((part) => {
+      const [tag, ...params] = part.trim().split(';');
+      const q = params.map((x) => x.trim()).find((x) => x.startsWith('q='));
+      return { tag: (tag ?? '').toLowerCase(), q: q ? Number(q.slice(2)) || 0 : 1 };
+    })
+    .filter((x) => x.tag && x.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    const base = tag.split('-')[0];
+    if (base === 'de' || base === 'en') return base;
+  }
+  return 'de';
+}

@@ -1,0 +1,19 @@
+import { accountRouter } from './routers/account.ts';
+import { authRouter } from './routers/auth.ts';
+import { contactRouter } from './routers/contact.ts';
+import { dashboardRouter } from './routers/dashboard.ts';
+import { opportunityRouter } from './routers/opportunity.ts';
+import { userRouter } from './routers/user.ts';
+import { createCallerFactory, router } from './trpc.ts';
+
+export const appRouter = router({
+  auth: authRouter,
+  user: userRouter,
+  account: accountRouter,
+  contact: contactRouter,
+  opportunity: opportunityRouter,
+  dashboard: dashboardRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);
