@@ -1,3 +1,4 @@
 import { defineConfig } from 'vitest/config';
+import { sharedTestConfig } from '../../vitest.shared.ts';
 
-export default defineConfig({ test: { testTimeout: 30_000, hookTimeout: 120_000 } });
+export default defineConfig({ test: sharedTestConfig(import.meta.dirname) });

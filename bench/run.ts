@@ -1,0 +1,17 @@
+/** `pnpm bench [name…]` runs the named benchmarks, or all of them. */
+import { apiList } from './api-list.ts';
+
+const benchmarks: Record<string, () => Promise<unknown>> = {
+  'api-list': apiList,
+};
+
+const wanted = process.argv.slice(2).filter((a) => a !== '--');
+const unknown = wanted.filter((w) => !(w in benchmarks));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(benchmarks).join(', ')}`);
+  process.exit(2);
+}
+for (const name of wanted.length > 0 ? wanted : Object.keys(benchmarks)) {
+  console.info(`\n== ${name}`);
+  await benchmarks[name]!();
+}
