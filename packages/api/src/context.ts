@@ -1,6 +1,7 @@
 import type { Database, Locale } from '@konsort/db';
 import type { AuthService } from './auth/service.ts';
 import { localeFromAcceptLanguage } from './i18n/messages.ts';
+import { authenticateApiKey } from './integrations/api-keys.ts';
 import type { Principal } from './principal.ts';
 import type { Context } from './trpc.ts';
 
@@ -28,10 +29,17 @@ export function requestLocale(headers: Headers, principal?: Principal): Locale {
 /** Builds the tRPC context from injected dependencies: a test passes its own db and auth. */
 export async function createContext(deps: ContextDeps, req: RequestInfo): Promise<Context> {
   const cookieHeader = req.headers.get('cookie');
-  const session = await deps.auth.fromCookieHeader(cookieHeader);
   const setCookie = req.setCookie ?? (() => {});
-  if (session.cookie) setCookie(session.cookie);
-  const principal: Principal = session.principal ?? { kind: 'anonymous', locale: 'de' };
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.get('authorization') ?? '')?.[1];
+  let principal: Principal;
+  if (bearer) {
+    // A presented key that is not valid is anonymous, never a fallback to the cookie.
+    principal = (await authenticateApiKey(deps.db, bearer)) ?? { kind: 'anonymous', locale: 'en' };
+  } else {
+    const session = await deps.auth.fromCookieHeader(cookieHeader);
+    if (session.cookie) setCookie(session.cookie);
+    principal = session.principal ?? { kind: 'anonymous', locale: 'de' };
+  }
   return {
     db: deps.db,
     auth: deps.auth,

@@ -8,6 +8,7 @@ export * from './contacts/contacts.ts';
 export * from './context.ts';
 export * from './errors.ts';
 export * from './i18n/messages.ts';
+export * from './integrations/api-keys.ts';
 export * from './money.ts';
 export * from './opportunities/opportunities.ts';
 export * from './opportunities/stages.ts';

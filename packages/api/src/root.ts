@@ -1,4 +1,5 @@
 import { accountRouter } from './routers/account.ts';
+import { apiKeyRouter } from './routers/apiKey.ts';
 import { authRouter } from './routers/auth.ts';
 import { contactRouter } from './routers/contact.ts';
 import { dashboardRouter } from './routers/dashboard.ts';
@@ -13,6 +14,7 @@ export const appRouter = router({
   contact: contactRouter,
   opportunity: opportunityRouter,
   dashboard: dashboardRouter,
+  apiKey: apiKeyRouter,
 });
 
 export type AppRouter = typeof appRouter;

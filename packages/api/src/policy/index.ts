@@ -33,6 +33,7 @@ export type Resource =
   | { type: 'account'; ownerId?: string; sharedWithPrincipal?: boolean }
   | { type: 'contact'; sharedWithPrincipal?: boolean }
   | { type: 'user'; id?: string }
+  | { type: 'apiKey' }
   | { type: 'dashboard' };
 
 /** Fields a partner with an edit share may change on a deal; everything else is staff-only. */
@@ -49,6 +50,8 @@ export function can(p: Principal, action: Action, resource: Resource): boolean {
   switch (resource.type) {
     case 'dashboard':
       return p.kind === 'internal' || p.kind === 'partner';
+    case 'apiKey':
+      return internal && p.role === 'admin' && action === 'manage';
     case 'user':
       if (action === 'read') return internal || (p.kind === 'partner' && resource.id === p.userId);
       if (action === 'update')

@@ -4,3 +4,4 @@ export * from './audit.ts';
 export * from './auth.ts';
 export * from './opportunities.ts';
 export * from './partners.ts';
+export * from './integrations.ts';
