@@ -5,3 +5,4 @@ export * from './auth.ts';
 export * from './opportunities.ts';
 export * from './partners.ts';
 export * from './integrations.ts';
+export * from './collab.ts';
