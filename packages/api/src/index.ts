@@ -14,6 +14,7 @@ export * from './opportunities/opportunities.ts';
 export * from './opportunities/stages.ts';
 export * from './policy/index.ts';
 export * from './principal.ts';
+export * from './rls.ts';
 export * from './root.ts';
 export * as schemas from './schemas.ts';
 export type { Context } from './trpc.ts';

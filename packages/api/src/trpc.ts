@@ -5,6 +5,7 @@ import type { AuthService } from './auth/service.ts';
 import { isAppError } from './errors.ts';
 import { translate } from './i18n/messages.ts';
 import type { Integration, Principal, UserPrincipal } from './principal.ts';
+import { withPrincipalDb } from './rls.ts';
 import { issueKeys } from './validation.ts';
 
 export interface Context {
@@ -83,9 +84,22 @@ const mapAppErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/**
+ * Partner requests run under row-level security (see rls.ts). A failed call rolls the
+ * request's transaction back by rethrowing.
+ */
+const rowLevelSecurity = t.middleware(async ({ ctx, next }) => {
+  if (ctx.principal.kind !== 'partner') return next();
+  return withPrincipalDb(ctx.db, ctx.principal, async (db) => {
+    const result = await next({ ctx: { ...ctx, db } });
+    if (!result.ok) throw result.error;
+    return result;
+  });
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapAppErrors);
+export const publicProcedure = t.procedure.use(mapAppErrors).use(rowLevelSecurity);
 
 /** Signed-in people (staff or partners); an API key is not a person. */
 export const userProcedure = publicProcedure.use(({ ctx, next }) => {

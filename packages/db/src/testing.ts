@@ -42,8 +42,10 @@ export async function createTestDatabase(driver = testDriver()): Promise<TestDat
   const template = process.env.KONSORT_TEST_TEMPLATE ?? 'konsort_test_template';
   const name = `konsort_test_${randomBytes(6).toString('hex')}`;
   try {
-    await ensureTemplate(admin, adminUrl, template);
-    await admin.unsafe(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+    // Cloning needs the template free of connections: clone under the lock that migrates it.
+    await ensureTemplate(admin, adminUrl, template, () =>
+      admin.unsafe(`CREATE DATABASE "${name}" TEMPLATE "${template}"`),
+    );
   } finally {
     await admin.end({ timeout: 5 });
   }
@@ -74,26 +76,39 @@ export function withDatabase(url: string, database: string): string {
  * The template is built once per run under an advisory lock (vitest runs files in parallel
  * workers); it is rebuilt when the migrations changed, recognised by their count.
  */
-async function ensureTemplate(admin: import('postgres').Sql, adminUrl: string, template: string) {
+async function ensureTemplate(
+  admin: import('postgres').Sql,
+  adminUrl: string,
+  template: string,
+  clone: () => Promise<unknown>,
+) {
   await admin`select pg_advisory_lock(727275)`;
   try {
-    const exists = await admin`select 1 from pg_database where datname = ${template}`;
-    if (exists.length > 0 && process.env.KONSORT_TEST_TEMPLATE_READY === '1') return;
-    if (exists.length > 0) {
-      const handle = await openDatabase({ url: withDatabase(adminUrl, template), migrate: false, maxConnections: 1 });
-      try {
-        // Re-applying migrations is a no-op when the template is current.
-        const { migrate } = await import('./index.ts');
-        await migrate(handle);
-      } finally {
-        await handle.close();
-      }
-      return;
-    }
-    await admin.unsafe(`CREATE DATABASE "${template}"`);
-    const handle = await openDatabase({ url: withDatabase(adminUrl, template), maxConnections: 1 });
-    await handle.close();
+    await prepareTemplate(admin, adminUrl, template);
+    await clone();
   } finally {
     await admin`select pg_advisory_unlock(727275)`;
   }
+}
+
+async function prepareTemplate(admin: import('postgres').Sql, adminUrl: string, template: string) {
+  const exists = await admin`select 1 from pg_database where datname = ${template}`;
+  if (exists.length > 0) {
+    const handle = await openDatabase({
+      url: withDatabase(adminUrl, template),
+      migrate: false,
+      maxConnections: 1,
+    });
+    try {
+      // Re-applying migrations is a no-op when the template is current.
+      const { migrate } = await import('./index.ts');
+      await migrate(handle);
+    } finally {
+      await handle.close();
+    }
+    return;
+  }
+  await admin.unsafe(`CREATE DATABASE "${template}"`);
+  const handle = await openDatabase({ url: withDatabase(adminUrl, template), maxConnections: 1 });
+  await handle.close();
 }

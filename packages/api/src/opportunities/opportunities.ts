@@ -197,8 +197,12 @@ async function loadForPrincipal(db: Database | Transaction, principal: Principal
     .from(opportunities)
     .where(and(eq(opportunities.id, id), visible(principal).opportunities()));
   const [row] = lock ? await query.for('update', { of: opportunities }) : await query;
-  if (!row) throw notFound('entity.opportunity');
-  return row;
+  if (row) return row;
+  // Under row-level security a partner cannot lock a deal it may only view: tell that apart
+  // from a deal it cannot see at all.
+  if (lock && principal.kind === 'partner' && (await loadForPrincipal(db, principal, id, false)))
+    throw forbidden();
+  throw notFound('entity.opportunity');
 }
 
 export async function getOpportunity(db: Database, principal: Principal, id: string) {
