@@ -12,11 +12,11 @@ for (const file of files) {
   passed += report.numPassedTests ?? 0;
   failed += report.numFailedTests ?? 0;
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
-  console.log(`${file}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+  console.info(`${file}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
 }
 if (files.length === 0 || passed === 0) {
-  console.log('no test reports found: 0 passed, 1 failed');
+  console.info('no test reports found: 0 passed, 1 failed');
   process.exit(1);
 }
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+console.info(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 ? 1 : 0);

@@ -2,6 +2,7 @@ import type { Database, Transaction } from '@konsort/db';
 import { type SQL, sql } from 'drizzle-orm';
 import { AppError } from './errors.ts';
 import type { Principal } from './principal.ts';
+import { withPrincipalDb } from './rls.ts';
 
 /**
  * Every write runs in one transaction with its audit entries: all of it commits or none.
@@ -10,10 +11,10 @@ import type { Principal } from './principal.ts';
  */
 export function inTransaction<T>(
   db: Database,
-  _principal: Principal,
+  principal: Principal,
   fn: (tx: Transaction) => Promise<T>,
 ): Promise<T> {
-  return db.transaction(fn);
+  return withPrincipalDb(db, principal, (scoped) => scoped.transaction(fn));
 }
 
 /** Keyset cursors: opaque to clients, validated on the way back in. */

@@ -5,6 +5,7 @@ import { diff, writeAudit } from '../audit.ts';
 import { AppError, notFound } from '../errors.ts';
 import { assertCan, can, project, visible } from '../policy/index.ts';
 import type { Principal } from '../principal.ts';
+import { withPrincipalDb } from '../rls.ts';
 import type { AccountInput, createAccountInput, listInput } from '../schemas.ts';
 import { encodeCursor, inTransaction, likePattern, nullify, readCursor } from '../tx.ts';
 
@@ -42,97 +43,105 @@ const editableFields = [
   'notes',
 ] as const satisfies readonly (keyof AccountInput)[];
 
-export async function listAccounts(db: Database, principal: Principal, input: z.output<typeof listInput>) {
-  const cursor = readCursor(input.cursor, 2);
-  const where = and(
-    visible(principal).accounts(),
-    input.includeArchived ? undefined : isNull(accounts.archivedAt),
-    input.q
-      ? or(
-          sql`lower(${accounts.name}) like ${likePattern(input.q)}`,
-          sql`lower(${accounts.city}) like ${likePattern(input.q)}`,
-          sql`${accounts.vatId} = ${input.q.replace(/\s/g, '').toUpperCase()}`,
-        )
-      : undefined,
-    cursor
-      ? or(
-          gt(sql`lower(${accounts.name})`, String(cursor[0])),
-          and(eq(sql`lower(${accounts.name})`, String(cursor[0])), gt(accounts.id, String(cursor[1]))),
-        )
-      : undefined,
-  );
-  const rows = await db
-    .select({
-      id: accounts.id,
-      name: accounts.name,
-      type: accounts.type,
-      industry: accounts.industry,
-      city: accounts.city,
-      country: accounts.country,
-      domain: accounts.domain,
-      ownerId: accounts.ownerId,
-      ownerName: users.name,
-      archivedAt: accounts.archivedAt,
-      openDeals: sql<number>`(select count(*)::int from ${opportunities} o where o.account_id = ${accounts.id} and o.stage not in ('won','lost') and o.archived_at is null)`,
-    })
-    .from(accounts)
-    .leftJoin(users, eq(users.id, accounts.ownerId))
-    .where(where)
-    .orderBy(asc(sql`lower(${accounts.name})`), asc(accounts.id))
-    .limit(input.limit + 1);
-  const items = rows
-    .slice(0, input.limit)
-    .map((r) => (principal.kind === 'partner' ? { ...r, ownerId: null, ownerName: null } : r));
-  const last = items.at(-1);
-  return {
-    items,
-    nextCursor: rows.length > input.limit && last ? encodeCursor([last.name.toLowerCase(), last.id]) : null,
-  };
+export async function listAccounts(
+  database: Database,
+  principal: Principal,
+  input: z.output<typeof listInput>,
+) {
+  return withPrincipalDb(database, principal, async (db) => {
+    const cursor = readCursor(input.cursor, 2);
+    const where = and(
+      visible(principal).accounts(),
+      input.includeArchived ? undefined : isNull(accounts.archivedAt),
+      input.q
+        ? or(
+            sql`lower(${accounts.name}) like ${likePattern(input.q)}`,
+            sql`lower(${accounts.city}) like ${likePattern(input.q)}`,
+            sql`${accounts.vatId} = ${input.q.replace(/\s/g, '').toUpperCase()}`,
+          )
+        : undefined,
+      cursor
+        ? or(
+            gt(sql`lower(${accounts.name})`, String(cursor[0])),
+            and(eq(sql`lower(${accounts.name})`, String(cursor[0])), gt(accounts.id, String(cursor[1]))),
+          )
+        : undefined,
+    );
+    const rows = await db
+      .select({
+        id: accounts.id,
+        name: accounts.name,
+        type: accounts.type,
+        industry: accounts.industry,
+        city: accounts.city,
+        country: accounts.country,
+        domain: accounts.domain,
+        ownerId: accounts.ownerId,
+        ownerName: users.name,
+        archivedAt: accounts.archivedAt,
+        openDeals: sql<number>`(select count(*)::int from ${opportunities} o where o.account_id = ${accounts.id} and o.stage not in ('won','lost') and o.archived_at is null)`,
+      })
+      .from(accounts)
+      .leftJoin(users, eq(users.id, accounts.ownerId))
+      .where(where)
+      .orderBy(asc(sql`lower(${accounts.name})`), asc(accounts.id))
+      .limit(input.limit + 1);
+    const items = rows
+      .slice(0, input.limit)
+      .map((r) => (principal.kind === 'partner' ? { ...r, ownerId: null, ownerName: null } : r));
+    const last = items.at(-1);
+    return {
+      items,
+      nextCursor: rows.length > input.limit && last ? encodeCursor([last.name.toLowerCase(), last.id]) : null,
+    };
+  });
 }
 
-export async function getAccount(db: Database, principal: Principal, id: string) {
-  const [row] = await db
-    .select({ account: accounts, ownerName: users.name })
-    .from(accounts)
-    .leftJoin(users, eq(users.id, accounts.ownerId))
-    .where(and(eq(accounts.id, id), visible(principal).accounts()));
-  if (!row) throw notFound('entity.account');
-  const accountContacts = await db
-    .select()
-    .from(contacts)
-    .where(and(eq(contacts.accountId, id), isNull(contacts.archivedAt), visible(principal).contacts()))
-    .orderBy(asc(contacts.lastName), asc(contacts.firstName));
-  const deals = await db
-    .select({
-      id: opportunities.id,
-      name: opportunities.name,
-      stage: opportunities.stage,
-      amountMinor: opportunities.amountMinor,
-      currency: opportunities.currency,
-      expectedCloseDate: opportunities.expectedCloseDate,
-    })
-    .from(opportunities)
-    .where(
-      and(
-        eq(opportunities.accountId, id),
-        isNull(opportunities.archivedAt),
-        visible(principal).opportunities(),
-      ),
-    )
-    .orderBy(desc(opportunities.updatedAt));
-  const p = project(principal);
-  return {
-    account: p.account(row.account),
-    ownerName: principal.kind === 'internal' ? row.ownerName : null,
-    contacts: accountContacts.map((c) => p.contact(c)),
-    opportunities: deals,
-    permissions: {
-      update: can(principal, 'update', { type: 'account', ownerId: row.account.ownerId }),
-      archive: can(principal, 'archive', { type: 'account', ownerId: row.account.ownerId }),
-      createContact: can(principal, 'create', { type: 'contact' }),
-      createOpportunity: can(principal, 'create', { type: 'opportunity' }),
-    },
-  };
+export async function getAccount(database: Database, principal: Principal, id: string) {
+  return withPrincipalDb(database, principal, async (db) => {
+    const [row] = await db
+      .select({ account: accounts, ownerName: users.name })
+      .from(accounts)
+      .leftJoin(users, eq(users.id, accounts.ownerId))
+      .where(and(eq(accounts.id, id), visible(principal).accounts()));
+    if (!row) throw notFound('entity.account');
+    const accountContacts = await db
+      .select()
+      .from(contacts)
+      .where(and(eq(contacts.accountId, id), isNull(contacts.archivedAt), visible(principal).contacts()))
+      .orderBy(asc(contacts.lastName), asc(contacts.firstName));
+    const deals = await db
+      .select({
+        id: opportunities.id,
+        name: opportunities.name,
+        stage: opportunities.stage,
+        amountMinor: opportunities.amountMinor,
+        currency: opportunities.currency,
+        expectedCloseDate: opportunities.expectedCloseDate,
+      })
+      .from(opportunities)
+      .where(
+        and(
+          eq(opportunities.accountId, id),
+          isNull(opportunities.archivedAt),
+          visible(principal).opportunities(),
+        ),
+      )
+      .orderBy(desc(opportunities.updatedAt));
+    const p = project(principal);
+    return {
+      account: p.account(row.account),
+      ownerName: principal.kind === 'internal' ? row.ownerName : null,
+      contacts: accountContacts.map((c) => p.contact(c)),
+      opportunities: deals,
+      permissions: {
+        update: can(principal, 'update', { type: 'account', ownerId: row.account.ownerId }),
+        archive: can(principal, 'archive', { type: 'account', ownerId: row.account.ownerId }),
+        createContact: can(principal, 'create', { type: 'contact' }),
+        createOpportunity: can(principal, 'create', { type: 'opportunity' }),
+      },
+    };
+  });
 }
 
 export async function createAccount(

@@ -5,6 +5,7 @@ import { diff, writeAudit } from '../audit.ts';
 import { AppError, notFound } from '../errors.ts';
 import { assertCan, can, project, visible } from '../policy/index.ts';
 import type { Principal } from '../principal.ts';
+import { withPrincipalDb } from '../rls.ts';
 import type { ContactInput, listInput, updateContactInput } from '../schemas.ts';
 import { encodeCursor, inTransaction, likePattern, nullify, readCursor } from '../tx.ts';
 
@@ -21,72 +22,76 @@ const editableFields = [
 const auditedFields = [...editableFields, 'accountId', 'archivedAt'] as const;
 
 export async function listContacts(
-  db: Database,
+  database: Database,
   principal: Principal,
   input: z.output<typeof listInput> & { accountId?: string | undefined },
 ) {
-  const cursor = readCursor(input.cursor, 2);
-  const sortKey = sql`lower(${contacts.lastName} || ' ' || ${contacts.firstName})`;
-  const rows = await db
-    .select({
-      id: contacts.id,
-      firstName: contacts.firstName,
-      lastName: contacts.lastName,
-      title: contacts.title,
-      position: contacts.position,
-      email: contacts.email,
-      phone: contacts.phone,
-      accountId: contacts.accountId,
-      accountName: accounts.name,
-      sortKey: sql<string>`${sortKey}`,
-    })
-    .from(contacts)
-    .innerJoin(accounts, eq(accounts.id, contacts.accountId))
-    .where(
-      and(
-        visible(principal).contacts(),
-        input.includeArchived ? undefined : isNull(contacts.archivedAt),
-        input.accountId ? eq(contacts.accountId, input.accountId) : undefined,
-        input.q
-          ? or(
-              sql`lower(${contacts.firstName} || ' ' || ${contacts.lastName}) like ${likePattern(input.q)}`,
-              sql`lower(${contacts.email}) like ${likePattern(input.q)}`,
-              sql`lower(${accounts.name}) like ${likePattern(input.q)}`,
-            )
-          : undefined,
-        cursor
-          ? or(
-              gt(sortKey, String(cursor[0])),
-              and(eq(sortKey, String(cursor[0])), gt(contacts.id, String(cursor[1]))),
-            )
-          : undefined,
-      ),
-    )
-    .orderBy(asc(sortKey), asc(contacts.id))
-    .limit(input.limit + 1);
-  const items = rows.slice(0, input.limit).map(({ sortKey: _s, ...r }) => r);
-  const last = rows[input.limit - 1];
-  return {
-    items,
-    nextCursor: rows.length > input.limit && last ? encodeCursor([last.sortKey, last.id]) : null,
-  };
+  return withPrincipalDb(database, principal, async (db) => {
+    const cursor = readCursor(input.cursor, 2);
+    const sortKey = sql`lower(${contacts.lastName} || ' ' || ${contacts.firstName})`;
+    const rows = await db
+      .select({
+        id: contacts.id,
+        firstName: contacts.firstName,
+        lastName: contacts.lastName,
+        title: contacts.title,
+        position: contacts.position,
+        email: contacts.email,
+        phone: contacts.phone,
+        accountId: contacts.accountId,
+        accountName: accounts.name,
+        sortKey: sql<string>`${sortKey}`,
+      })
+      .from(contacts)
+      .innerJoin(accounts, eq(accounts.id, contacts.accountId))
+      .where(
+        and(
+          visible(principal).contacts(),
+          input.includeArchived ? undefined : isNull(contacts.archivedAt),
+          input.accountId ? eq(contacts.accountId, input.accountId) : undefined,
+          input.q
+            ? or(
+                sql`lower(${contacts.firstName} || ' ' || ${contacts.lastName}) like ${likePattern(input.q)}`,
+                sql`lower(${contacts.email}) like ${likePattern(input.q)}`,
+                sql`lower(${accounts.name}) like ${likePattern(input.q)}`,
+              )
+            : undefined,
+          cursor
+            ? or(
+                gt(sortKey, String(cursor[0])),
+                and(eq(sortKey, String(cursor[0])), gt(contacts.id, String(cursor[1]))),
+              )
+            : undefined,
+        ),
+      )
+      .orderBy(asc(sortKey), asc(contacts.id))
+      .limit(input.limit + 1);
+    const items = rows.slice(0, input.limit).map(({ sortKey: _s, ...r }) => r);
+    const last = rows[input.limit - 1];
+    return {
+      items,
+      nextCursor: rows.length > input.limit && last ? encodeCursor([last.sortKey, last.id]) : null,
+    };
+  });
 }
 
-export async function getContact(db: Database, principal: Principal, id: string) {
-  const [row] = await db
-    .select({ contact: contacts, accountName: accounts.name })
-    .from(contacts)
-    .innerJoin(accounts, eq(accounts.id, contacts.accountId))
-    .where(and(eq(contacts.id, id), visible(principal).contacts()));
-  if (!row) throw notFound('entity.contact');
-  return {
-    contact: project(principal).contact(row.contact),
-    accountName: row.accountName,
-    permissions: {
-      update: can(principal, 'update', { type: 'contact' }),
-      archive: can(principal, 'archive', { type: 'contact' }),
-    },
-  };
+export async function getContact(database: Database, principal: Principal, id: string) {
+  return withPrincipalDb(database, principal, async (db) => {
+    const [row] = await db
+      .select({ contact: contacts, accountName: accounts.name })
+      .from(contacts)
+      .innerJoin(accounts, eq(accounts.id, contacts.accountId))
+      .where(and(eq(contacts.id, id), visible(principal).contacts()));
+    if (!row) throw notFound('entity.contact');
+    return {
+      contact: project(principal).contact(row.contact),
+      accountName: row.accountName,
+      permissions: {
+        update: can(principal, 'update', { type: 'contact' }),
+        archive: can(principal, 'archive', { type: 'contact' }),
+      },
+    };
+  });
 }
 
 export async function createContact(db: Database, principal: Principal, input: ContactInput) {

@@ -24,6 +24,7 @@ import {
   visible,
 } from '../policy/index.ts';
 import type { Principal } from '../principal.ts';
+import { withPrincipalDb } from '../rls.ts';
 import type {
   changeStageInput,
   listOpportunitiesInput,
@@ -71,124 +72,128 @@ function shareColumn(principal: Principal) {
 }
 
 export async function listOpportunities(
-  db: Database,
+  database: Database,
   principal: Principal,
   input: z.output<typeof listOpportunitiesInput>,
 ) {
-  const cursor = readCursor(input.cursor, 2);
-  const { expr, cast } = sortColumns[input.sort];
-  const after =
-    cursor &&
-    (input.direction === 'desc'
-      ? sql`(${expr}, ${opportunities.id}) < (${cursor[0]}::${sql.raw(cast)}, ${cursor[1]}::uuid)`
-      : sql`(${expr}, ${opportunities.id}) > (${cursor[0]}::${sql.raw(cast)}, ${cursor[1]}::uuid)`);
-  const ownerId = input.mine && principal.kind === 'internal' ? principal.userId : input.ownerId;
-  const where = and(
-    visible(principal).opportunities(),
-    input.includeArchived ? undefined : sql`${opportunities.archivedAt} is null`,
-    input.stages?.length ? inArray(opportunities.stage, input.stages) : undefined,
-    ownerId ? eq(opportunities.ownerId, ownerId) : undefined,
-    input.accountId ? eq(opportunities.accountId, input.accountId) : undefined,
-    input.closeFrom ? gte(opportunities.expectedCloseDate, input.closeFrom) : undefined,
-    input.closeTo ? lte(opportunities.expectedCloseDate, input.closeTo) : undefined,
-    input.q
-      ? or(
-          sql`lower(${opportunities.name}) like ${likePattern(input.q)}`,
-          sql`lower(${accounts.name}) like ${likePattern(input.q)}`,
-        )
-      : undefined,
-    after ?? undefined,
-  );
-  const order = input.direction === 'desc' ? desc : asc;
-  const rows = await db
-    .select({
-      id: opportunities.id,
-      name: opportunities.name,
-      stage: opportunities.stage,
-      amountMinor: opportunities.amountMinor,
-      currency: opportunities.currency,
-      probability: opportunities.probability,
-      expectedCloseDate: opportunities.expectedCloseDate,
-      ownerId: opportunities.ownerId,
-      ownerName: users.name,
-      accountId: opportunities.accountId,
-      accountName: accounts.name,
-      updatedAt: opportunities.updatedAt,
-      archivedAt: opportunities.archivedAt,
-      version: opportunities.version,
-      share: shareColumn(principal),
-      sortValue: sql<string>`(${expr})::text`,
-    })
-    .from(opportunities)
-    .innerJoin(accounts, eq(accounts.id, opportunities.accountId))
-    .innerJoin(users, eq(users.id, opportunities.ownerId))
-    .where(where)
-    .orderBy(order(expr), order(opportunities.id))
-    .limit(input.limit + 1);
-  const items = rows.slice(0, input.limit).map(({ sortValue: _s, ...r }) => r);
-  const last = rows[input.limit - 1];
-  return {
-    items,
-    nextCursor: rows.length > input.limit && last ? encodeCursor([last.sortValue, last.id]) : null,
-  };
+  return withPrincipalDb(database, principal, async (db) => {
+    const cursor = readCursor(input.cursor, 2);
+    const { expr, cast } = sortColumns[input.sort];
+    const after =
+      cursor &&
+      (input.direction === 'desc'
+        ? sql`(${expr}, ${opportunities.id}) < (${cursor[0]}::${sql.raw(cast)}, ${cursor[1]}::uuid)`
+        : sql`(${expr}, ${opportunities.id}) > (${cursor[0]}::${sql.raw(cast)}, ${cursor[1]}::uuid)`);
+    const ownerId = input.mine && principal.kind === 'internal' ? principal.userId : input.ownerId;
+    const where = and(
+      visible(principal).opportunities(),
+      input.includeArchived ? undefined : sql`${opportunities.archivedAt} is null`,
+      input.stages?.length ? inArray(opportunities.stage, input.stages) : undefined,
+      ownerId ? eq(opportunities.ownerId, ownerId) : undefined,
+      input.accountId ? eq(opportunities.accountId, input.accountId) : undefined,
+      input.closeFrom ? gte(opportunities.expectedCloseDate, input.closeFrom) : undefined,
+      input.closeTo ? lte(opportunities.expectedCloseDate, input.closeTo) : undefined,
+      input.q
+        ? or(
+            sql`lower(${opportunities.name}) like ${likePattern(input.q)}`,
+            sql`lower(${accounts.name}) like ${likePattern(input.q)}`,
+          )
+        : undefined,
+      after ?? undefined,
+    );
+    const order = input.direction === 'desc' ? desc : asc;
+    const rows = await db
+      .select({
+        id: opportunities.id,
+        name: opportunities.name,
+        stage: opportunities.stage,
+        amountMinor: opportunities.amountMinor,
+        currency: opportunities.currency,
+        probability: opportunities.probability,
+        expectedCloseDate: opportunities.expectedCloseDate,
+        ownerId: opportunities.ownerId,
+        ownerName: users.name,
+        accountId: opportunities.accountId,
+        accountName: accounts.name,
+        updatedAt: opportunities.updatedAt,
+        archivedAt: opportunities.archivedAt,
+        version: opportunities.version,
+        share: shareColumn(principal),
+        sortValue: sql<string>`(${expr})::text`,
+      })
+      .from(opportunities)
+      .innerJoin(accounts, eq(accounts.id, opportunities.accountId))
+      .innerJoin(users, eq(users.id, opportunities.ownerId))
+      .where(where)
+      .orderBy(order(expr), order(opportunities.id))
+      .limit(input.limit + 1);
+    const items = rows.slice(0, input.limit).map(({ sortValue: _s, ...r }) => r);
+    const last = rows[input.limit - 1];
+    return {
+      items,
+      nextCursor: rows.length > input.limit && last ? encodeCursor([last.sortValue, last.id]) : null,
+    };
+  });
 }
 
 /** The kanban: per stage the newest cards, with count and sum of all cards in that stage. */
 export async function opportunityBoard(
-  db: Database,
+  database: Database,
   principal: Principal,
   input: { mine?: boolean | undefined; perStage?: number | undefined },
 ) {
-  const perStage = Math.min(Math.max(input.perStage ?? 50, 1), 200);
-  const ownerFilter =
-    input.mine && principal.kind === 'internal' ? eq(opportunities.ownerId, principal.userId) : undefined;
-  const where = and(
-    visible(principal).opportunities(),
-    sql`${opportunities.archivedAt} is null`,
-    ownerFilter,
-  );
-  const ranked = db
-    .select({
-      id: opportunities.id,
-      name: opportunities.name,
-      stage: opportunities.stage,
-      amountMinor: opportunities.amountMinor,
-      currency: opportunities.currency,
-      expectedCloseDate: opportunities.expectedCloseDate,
-      accountName: sql<string>`${accounts.name}`.as('account_name'),
-      ownerName: sql<string>`${users.name}`.as('owner_name'),
-      version: opportunities.version,
-      share: shareColumn(principal).as('share'),
-      rank: sql<number>`row_number() over (partition by ${opportunities.stage} order by ${opportunities.updatedAt} desc, ${opportunities.id})`.as(
-        'rank',
-      ),
-    })
-    .from(opportunities)
-    .innerJoin(accounts, eq(accounts.id, opportunities.accountId))
-    .innerJoin(users, eq(users.id, opportunities.ownerId))
-    .where(where)
-    .as('ranked');
-  const [cards, totals] = await Promise.all([
-    db.select().from(ranked).where(lte(ranked.rank, perStage)).orderBy(asc(ranked.rank)),
-    db
+  return withPrincipalDb(database, principal, async (db) => {
+    const perStage = Math.min(Math.max(input.perStage ?? 50, 1), 200);
+    const ownerFilter =
+      input.mine && principal.kind === 'internal' ? eq(opportunities.ownerId, principal.userId) : undefined;
+    const where = and(
+      visible(principal).opportunities(),
+      sql`${opportunities.archivedAt} is null`,
+      ownerFilter,
+    );
+    const ranked = db
       .select({
+        id: opportunities.id,
+        name: opportunities.name,
         stage: opportunities.stage,
-        count: sql<number>`count(*)::int`,
+        amountMinor: opportunities.amountMinor,
         currency: opportunities.currency,
-        amountMinor: sql<number>`coalesce(sum(${opportunities.amountMinor}), 0)::bigint`.mapWith(Number),
+        expectedCloseDate: opportunities.expectedCloseDate,
+        accountName: sql<string>`${accounts.name}`.as('account_name'),
+        ownerName: sql<string>`${users.name}`.as('owner_name'),
+        version: opportunities.version,
+        share: shareColumn(principal).as('share'),
+        rank: sql<number>`row_number() over (partition by ${opportunities.stage} order by ${opportunities.updatedAt} desc, ${opportunities.id})`.as(
+          'rank',
+        ),
       })
       .from(opportunities)
+      .innerJoin(accounts, eq(accounts.id, opportunities.accountId))
+      .innerJoin(users, eq(users.id, opportunities.ownerId))
       .where(where)
-      .groupBy(opportunities.stage, opportunities.currency),
-  ]);
-  return opportunityStages.map((stage) => ({
-    stage,
-    cards: cards.filter((c) => c.stage === stage).map(({ rank: _r, ...c }) => c),
-    count: totals.filter((t) => t.stage === stage).reduce((n, t) => n + t.count, 0),
-    totals: totals
-      .filter((t) => t.stage === stage)
-      .map((t) => ({ currency: t.currency, amountMinor: t.amountMinor })),
-  }));
+      .as('ranked');
+    const [cards, totals] = await Promise.all([
+      db.select().from(ranked).where(lte(ranked.rank, perStage)).orderBy(asc(ranked.rank)),
+      db
+        .select({
+          stage: opportunities.stage,
+          count: sql<number>`count(*)::int`,
+          currency: opportunities.currency,
+          amountMinor: sql<number>`coalesce(sum(${opportunities.amountMinor}), 0)::bigint`.mapWith(Number),
+        })
+        .from(opportunities)
+        .where(where)
+        .groupBy(opportunities.stage, opportunities.currency),
+    ]);
+    return opportunityStages.map((stage) => ({
+      stage,
+      cards: cards.filter((c) => c.stage === stage).map(({ rank: _r, ...c }) => c),
+      count: totals.filter((t) => t.stage === stage).reduce((n, t) => n + t.count, 0),
+      totals: totals
+        .filter((t) => t.stage === stage)
+        .map((t) => ({ currency: t.currency, amountMinor: t.amountMinor })),
+    }));
+  });
 }
 
 async function loadForPrincipal(db: Database | Transaction, principal: Principal, id: string, lock = false) {
@@ -205,69 +210,71 @@ async function loadForPrincipal(db: Database | Transaction, principal: Principal
   throw notFound('entity.opportunity');
 }
 
-export async function getOpportunity(db: Database, principal: Principal, id: string) {
-  const { opportunity, share } = await loadForPrincipal(db, principal, id);
-  const [account] = await db
-    .select({ id: accounts.id, name: accounts.name, city: accounts.city, country: accounts.country })
-    .from(accounts)
-    .where(eq(accounts.id, opportunity.accountId));
-  const [owner] = await db
-    .select({ id: users.id, name: users.name })
-    .from(users)
-    .where(eq(users.id, opportunity.ownerId));
-  const contact = opportunity.primaryContactId
-    ? (
-        await db
-          .select({
-            id: contacts.id,
-            firstName: contacts.firstName,
-            lastName: contacts.lastName,
-            position: contacts.position,
-            email: contacts.email,
-            phone: contacts.phone,
-          })
-          .from(contacts)
-          .where(and(eq(contacts.id, opportunity.primaryContactId), visible(principal).contacts()))
-      )[0]
-    : undefined;
-  const history = await db
-    .select({
-      fromStage: opportunityStageHistory.fromStage,
-      toStage: opportunityStageHistory.toStage,
-      changedAt: opportunityStageHistory.changedAt,
-      changedByName: users.name,
-    })
-    .from(opportunityStageHistory)
-    .leftJoin(users, eq(users.id, opportunityStageHistory.changedBy))
-    .where(eq(opportunityStageHistory.opportunityId, id))
-    .orderBy(desc(opportunityStageHistory.changedAt), desc(opportunityStageHistory.id));
-  const facts = {
-    type: 'opportunity' as const,
-    ownerId: opportunity.ownerId,
-    share,
-    closed: isClosed(opportunity.stage),
-  };
-  return {
-    opportunity: project(principal).opportunity(opportunity),
-    account: account ?? null,
-    owner: owner ?? null,
-    contact: contact ?? null,
-    history: principal.kind === 'partner' ? history.map((h) => ({ ...h, changedByName: null })) : history,
-    share,
-    permissions: {
-      update: can(principal, 'update', facts),
-      changeStage: can(principal, 'changeStage', facts),
-      archive: can(principal, 'archive', facts),
-      changeOwner: can(principal, 'changeOwner', facts),
-      readInternalFields: can(principal, 'readInternalFields', facts),
-      editableFields:
-        principal.kind === 'partner'
-          ? [...partnerEditableOpportunityFields]
-          : can(principal, 'update', facts)
-            ? 'all'
-            : [],
-    },
-  };
+export async function getOpportunity(database: Database, principal: Principal, id: string) {
+  return withPrincipalDb(database, principal, async (db) => {
+    const { opportunity, share } = await loadForPrincipal(db, principal, id);
+    const [account] = await db
+      .select({ id: accounts.id, name: accounts.name, city: accounts.city, country: accounts.country })
+      .from(accounts)
+      .where(eq(accounts.id, opportunity.accountId));
+    const [owner] = await db
+      .select({ id: users.id, name: users.name })
+      .from(users)
+      .where(eq(users.id, opportunity.ownerId));
+    const contact = opportunity.primaryContactId
+      ? (
+          await db
+            .select({
+              id: contacts.id,
+              firstName: contacts.firstName,
+              lastName: contacts.lastName,
+              position: contacts.position,
+              email: contacts.email,
+              phone: contacts.phone,
+            })
+            .from(contacts)
+            .where(and(eq(contacts.id, opportunity.primaryContactId), visible(principal).contacts()))
+        )[0]
+      : undefined;
+    const history = await db
+      .select({
+        fromStage: opportunityStageHistory.fromStage,
+        toStage: opportunityStageHistory.toStage,
+        changedAt: opportunityStageHistory.changedAt,
+        changedByName: users.name,
+      })
+      .from(opportunityStageHistory)
+      .leftJoin(users, eq(users.id, opportunityStageHistory.changedBy))
+      .where(eq(opportunityStageHistory.opportunityId, id))
+      .orderBy(desc(opportunityStageHistory.changedAt), desc(opportunityStageHistory.id));
+    const facts = {
+      type: 'opportunity' as const,
+      ownerId: opportunity.ownerId,
+      share,
+      closed: isClosed(opportunity.stage),
+    };
+    return {
+      opportunity: project(principal).opportunity(opportunity),
+      account: account ?? null,
+      owner: owner ?? null,
+      contact: contact ?? null,
+      history: principal.kind === 'partner' ? history.map((h) => ({ ...h, changedByName: null })) : history,
+      share,
+      permissions: {
+        update: can(principal, 'update', facts),
+        changeStage: can(principal, 'changeStage', facts),
+        archive: can(principal, 'archive', facts),
+        changeOwner: can(principal, 'changeOwner', facts),
+        readInternalFields: can(principal, 'readInternalFields', facts),
+        editableFields:
+          principal.kind === 'partner'
+            ? [...partnerEditableOpportunityFields]
+            : can(principal, 'update', facts)
+              ? 'all'
+              : [],
+      },
+    };
+  });
 }
 
 async function assertContactOfAccount(
