@@ -1,0 +1,57 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** The repository root (apps/portal/app → ../../..): default home of the `.data` directory. */
+export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.string().optional(),
+  KONSORT_DATA_DIR: z.string().min(1).default(resolve(repoRoot, '.data')),
+  KONSORT_PUBLIC_URL: z.string().url().optional(),
+  KONSORT_SECURE_COOKIES: bool.optional(),
+  KONSORT_SEED: bool.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+});
+
+export interface Env {
+  nodeEnv: 'development' | 'production' | 'test';
+  production: boolean;
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  publicUrl: string | undefined;
+  secureCookies: boolean;
+  seed: boolean;
+  logLevel: string;
+}
+
+/** The one place that reads process.env in the portal. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const raw = envSchema.parse(
+    Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== '')),
+  );
+  const production = raw.NODE_ENV === 'production';
+  return {
+    nodeEnv: raw.NODE_ENV,
+    production,
+    port: raw.PORT,
+    host: raw.HOST,
+    databaseUrl: raw.DATABASE_URL,
+    dataDir: raw.KONSORT_DATA_DIR,
+    publicUrl: raw.KONSORT_PUBLIC_URL,
+    // Secure cookies need HTTPS; a plain-http production preview would otherwise never log in.
+    secureCookies:
+      raw.KONSORT_SECURE_COOKIES ?? (production && !!raw.KONSORT_PUBLIC_URL?.startsWith('https')),
+    seed: raw.KONSORT_SEED,
+    logLevel: raw.LOG_LEVEL ?? (raw.NODE_ENV === 'test' ? 'warn' : 'info'),
+  };
+}

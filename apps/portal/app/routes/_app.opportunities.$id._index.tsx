@@ -1,0 +1,175 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { GeneralErrorBoundary } from '../components/error-boundary.tsx';
+import { FormError } from '../components/form.tsx';
+import { StageChangeForm } from '../components/stage-form.tsx';
+import {
+  ButtonLink,
+  Card,
+  DefinitionList,
+  dangerButtonClass,
+  linkClass,
+  PageHeader,
+  StageBadge,
+} from '../components/ui.tsx';
+import { archiveOpportunity, formatMoney, getOpportunity } from '../utils/api.server.ts';
+import { actionFailure, formValues, orResponse, requireUuid } from '../utils/errors.server.ts';
+import { formatDate, formatDateTime } from '../utils/format.ts';
+import { requireUser } from '../utils/session.server.ts';
+import { changeStageFromForm } from '../utils/stage-action.server.ts';
+
+export async function loader({ context, request, params }: LoaderFunctionArgs) {
+  const user = requireUser(context, request);
+  const id = requireUuid(params.id, context.locale, 'entity.opportunity');
+  const result = await orResponse(context.locale, () => getOpportunity(context.db, user, id));
+  const o = result.opportunity;
+  return {
+    ...result,
+    internal: user.kind === 'internal',
+    amount: formatMoney(o.amountMinor, o.currency, context.locale),
+    margin:
+      'marginMinor' in o && typeof o.marginMinor === 'number'
+        ? formatMoney(o.marginMinor, o.currency, context.locale)
+        : null,
+  };
+}
+
+export async function action({ context, request, params }: ActionFunctionArgs) {
+  const user = requireUser(context, request);
+  const id = requireUuid(params.id, context.locale, 'entity.opportunity');
+  const values = formValues(await request.formData());
+  if (values.intent === 'archive') {
+    try {
+      await archiveOpportunity(context.db, user, id);
+      return redirect('/opportunities');
+    } catch (error) {
+      return actionFailure(error, context.locale, values);
+    }
+  }
+  if (values.intent === 'changeStage') {
+    const { failure } = await changeStageFromForm(context, user, { ...values, id });
+    return failure ?? redirect(`/opportunities/${id}`);
+  }
+  return null;
+}
+
+export default function OpportunityDetail() {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language === 'en' ? 'en' : 'de';
+  const {
+    opportunity: o,
+    account,
+    owner,
+    contact,
+    history,
+    permissions,
+    share,
+    amount,
+    internal,
+  } = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
+  return (
+    <>
+      <PageHeader
+        title={o.name}
+        actions={
+          <>
+            {permissions.update && !o.archivedAt ? (
+              <ButtonLink to={`/opportunities/${o.id}/edit`} secondary>
+                {t('common.edit')}
+              </ButtonLink>
+            ) : null}
+            {permissions.archive && !o.archivedAt ? (
+              <Form method="post">
+                <input type="hidden" name="intent" value="archive" />
+                <button type="submit" className={dangerButtonClass}>
+                  {t('common.archive')}
+                </button>
+              </Form>
+            ) : null}
+          </>
+        }
+      />
+      {failure ? <FormError message={failure.formError} fieldErrors={failure.fieldErrors} /> : null}
+      {o.archivedAt ? (
+        <p className="mb-4 rounded-md bg-slate-200 px-3 py-2 text-sm">{t('common.archived')}</p>
+      ) : null}
+      {share ? <p className="mb-4 text-sm text-slate-600">{t('deals.share', { access: share })}</p> : null}
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="space-y-6 lg:col-span-2">
+          <Card>
+            <DefinitionList
+              items={[
+                [
+                  t('opportunity.stage'),
+                  <StageBadge key="stage" stage={o.stage} label={t(`stage.${o.stage}`)} />,
+                ],
+                [
+                  t('opportunity.account'),
+                  account ? (
+                    internal ? (
+                      <Link key="account" to={`/accounts/${account.id}`} className={linkClass}>
+                        {account.name}
+                      </Link>
+                    ) : (
+                      `${account.name} (${account.city})`
+                    )
+                  ) : null,
+                ],
+                [
+                  t('opportunity.contact'),
+                  contact
+                    ? `${contact.firstName} ${contact.lastName}${contact.position ? `, ${contact.position}` : ''}`
+                    : null,
+                ],
+                [t('opportunity.amount'), amount],
+                [t('opportunity.probability'), `${o.probability} %`],
+                [t('opportunity.expectedCloseDate'), formatDate(o.expectedCloseDate, locale)],
+                [t('opportunity.businessType'), t(`businessType.${o.businessType}`)],
+                [t('opportunity.owner'), owner?.name],
+                ...(o.stage === 'lost'
+                  ? [[t('opportunity.lostReason'), o.lostReason] as [string, string | null]]
+                  : []),
+                [t('opportunity.updatedAt'), formatDateTime(o.updatedAt, locale)],
+                [
+                  t('opportunity.description'),
+                  o.description ? (
+                    <p key="description" className="whitespace-pre-line">
+                      {o.description}
+                    </p>
+                  ) : null,
+                ],
+              ]}
+            />
+          </Card>
+          {permissions.changeStage && !o.archivedAt ? (
+            <Card title={t('deals.changeStage')}>
+              <StageChangeForm stage={o.stage} error={failure?.fieldErrors.lostReason} />
+            </Card>
+          ) : null}
+        </div>
+        <Card title={t('deals.history')}>
+          <ol className="space-y-2 text-sm">
+            {history.map((h) => (
+              <li key={`${h.toStage}-${String(h.changedAt)}`} className="border-l-2 border-blue-200 pl-3">
+                <p>
+                  {h.fromStage ? `${t(`stage.${h.fromStage}`)} → ` : `${t('deals.created')}: `}
+                  <strong>{t(`stage.${h.toStage}`)}</strong>
+                </p>
+                <p className="text-slate-600">
+                  {formatDateTime(h.changedAt, locale)}
+                  {h.changedByName ? ` · ${h.changedByName}` : ''}
+                </p>
+              </li>
+            ))}
+          </ol>
+        </Card>
+      </div>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,90 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { GeneralErrorBoundary } from '../components/error-boundary.tsx';
+import { LanguageSwitch } from '../components/language-switch.tsx';
+import { requireUser } from '../utils/session.server.ts';
+
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  const user = requireUser(context, request);
+  return { user: { name: user.name, role: user.role, kind: user.kind } };
+}
+
+const navLinkClass = ({ isActive }: { isActive: boolean }) =>
+  `rounded-md px-3 py-2 text-sm font-medium focus-visible:outline-2 focus-visible:outline-white ${
+    isActive ? 'bg-blue-900 text-white' : 'text-blue-50 hover:bg-blue-700'
+  }`;
+
+function Shell({ children }: { children: React.ReactNode }) {
+  const { t } = useTranslation();
+  const { user } = useLoaderData<typeof loader>();
+  const internal = user.kind === 'internal';
+  return (
+    <div className="min-h-full">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+      >
+        {t('nav.skip')}
+      </a>
+      <header className="bg-blue-800 text-white">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
+          <NavLink to="/" className="text-lg font-bold tracking-tight">
+            {t('app.name')}
+          </NavLink>
+          <nav aria-label={t('nav.main')} className="flex flex-wrap gap-1">
+            <NavLink to="/" end className={navLinkClass}>
+              {t('nav.dashboard')}
+            </NavLink>
+            {internal ? (
+              <>
+                <NavLink to="/accounts" className={navLinkClass}>
+                  {t('nav.accounts')}
+                </NavLink>
+                <NavLink to="/contacts" className={navLinkClass}>
+                  {t('nav.contacts')}
+                </NavLink>
+              </>
+            ) : null}
+            <NavLink to="/opportunities" end className={navLinkClass}>
+              {t('nav.deals')} ({t('nav.table')})
+            </NavLink>
+            <NavLink to="/opportunities/board" className={navLinkClass}>
+              {t('nav.board')}
+            </NavLink>
+          </nav>
+          <div className="ml-auto flex flex-wrap items-center gap-3 text-sm">
+            <span>
+              <span className="font-medium">{user.name}</span>{' '}
+              <span className="text-blue-200">· {t(`role.${user.role}`)}</span>
+            </span>
+            <LanguageSwitch className="text-slate-900" />
+            <Form method="post" action="/logout">
+              <button
+                type="submit"
+                className="rounded-md border border-blue-300 px-3 py-1 text-sm hover:bg-blue-700 focus-visible:outline-2 focus-visible:outline-white"
+              >
+                {t('nav.logout')}
+              </button>
+            </Form>
+          </div>
+        </div>
+      </header>
+      <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+        {children}
+      </main>
+    </div>
+  );
+}
+
+export default function AppLayout() {
+  return (
+    <Shell>
+      <Outlet />
+    </Shell>
+  );
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

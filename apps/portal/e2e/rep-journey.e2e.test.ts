@@ -1,0 +1,163 @@
+/**
+ * A sales rep's day in real headless Chromium (Debian's package, no browser download): sign in,
+ * create an account (empty first, to see the mandatory fields), create a deal, move it on the
+ * kanban board, switch to German, sign out. Any unexpected console error fails the journey.
+ */
+import { existsSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../test/server.ts';
+
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(executablePath);
+if (!available && process.env.CI) {
+  throw new Error(
+    `Chromium not found at ${executablePath}. Install Debian's chromium package or set CHROMIUM_PATH; ` +
+      'the browser journey must not be skipped in CI.',
+  );
+}
+if (!available) {
+  console.warn(`SKIPPING the browser journey: no Chromium at ${executablePath} (set CHROMIUM_PATH).`);
+}
+
+let t: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!available) return;
+  [t, browser] = await Promise.all([
+    startTestServer(),
+    chromium.launch({
+      executablePath,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    }),
+  ]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+/** Collects console errors and page errors; `expecting` allows the ones a step provokes on purpose. */
+function watchConsole(page: Page) {
+  const errors: string[] = [];
+  let allowed: RegExp | null = null;
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    if (allowed?.test(message.text())) return;
+    errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  return {
+    errors,
+    async expecting<T>(pattern: RegExp, step: () => Promise<T>): Promise<T> {
+      allowed = pattern;
+      try {
+        return await step();
+      } finally {
+        allowed = null;
+      }
+    },
+  };
+}
+
+describe.skipIf(!available)('sales rep journey', () => {
+  it('signs in, creates an account and a deal, moves it, switches to German, signs out', async () => {
+    const rep = t.logins.find((l) => l.role === 'rep')!;
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+    const { hostname } = new URL(t.url);
+    // Start in English whatever the demo user's own locale is; the journey switches later.
+    await context.addCookies([{ name: 'konsort_lang', value: 'en', domain: hostname, path: '/' }]);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const console = watchConsole(page);
+
+    // Sign in, coming from a deep link.
+    await page.goto(`${t.url}/accounts`);
+    await page.waitForURL(/\/login\?redirectTo=%2Faccounts/);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await page.getByLabel('E-mail').fill(rep.email);
+    await page.getByLabel('Password').fill(rep.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${t.url}/accounts`);
+    await page.getByRole('heading', { name: 'Accounts' }).waitFor();
+
+    // A new account: submitting it empty shows the mandatory fields.
+    await page.getByRole('link', { name: 'New account' }).click();
+    await page.getByRole('heading', { name: 'New account' }).waitFor();
+    await console.expecting(/status of 400/, async () => {
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.locator('#name-error').waitFor();
+    });
+    for (const field of ['name', 'street', 'postalCode', 'city']) {
+      expect(await page.locator(`#${field}-error`).textContent(), field).toBe('Required.');
+      expect(await page.locator(`#${field}`).getAttribute('aria-invalid'), field).toBe('true');
+    }
+    expect(await page.locator('#country-error').count()).toBe(0);
+
+    await page.getByLabel(/^Name/).fill('Erlanger Messtechnik GmbH');
+    await page.getByLabel(/^Street/).fill('Werner-von-Siemens-Straße 12');
+    await page.getByLabel(/^Postcode/).fill('91052');
+    await page.getByLabel(/^City/).fill('Erlangen');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(/\/accounts\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { name: 'Erlanger Messtechnik GmbH' }).waitFor();
+
+    // A deal for it.
+    await page.getByRole('link', { name: 'New deal' }).click();
+    await page.waitForURL(/\/opportunities\/new\?accountId=/);
+    expect(await page.locator('#accountId option:checked').textContent()).toContain(
+      'Erlanger Messtechnik GmbH',
+    );
+    await page.getByLabel(/^Name/).fill('Messstellen Retrofit 2027');
+    await page.getByLabel(/^Amount/).fill('48,500.00');
+    await page.getByLabel('Expected close').fill('2027-03-31');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(/\/opportunities\/[0-9a-f-]{36}$/);
+    const dealId = page.url().split('/').at(-1)!;
+    await page.getByRole('heading', { name: 'Messstellen Retrofit 2027' }).waitFor();
+    expect(await page.locator('main').textContent()).toContain('€48,500.00');
+
+    // Move it on the kanban board with the card's own form.
+    await page.getByRole('link', { name: 'Kanban' }).first().click();
+    await page.getByRole('heading', { name: 'Deals – Kanban' }).waitFor();
+    const card = page.locator(`section[data-stage="lead"] li[data-deal="${dealId}"]`);
+    await card.waitFor();
+    await card.getByLabel('Move “Messstellen Retrofit 2027” to').selectOption('proposal');
+    await card.getByRole('button', { name: 'Move' }).click();
+    await page.locator(`section[data-stage="proposal"] li[data-deal="${dealId}"]`).waitFor();
+    expect(await page.locator(`section[data-stage="lead"] li[data-deal="${dealId}"]`).count()).toBe(0);
+
+    // German, please.
+    await page.getByLabel('Language').selectOption('de');
+    await page.getByRole('button', { name: 'Switch' }).click();
+    await page.waitForFunction(() => document.documentElement.lang === 'de');
+    await page.getByRole('heading', { name: 'Deals – Kanban' }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Hauptnavigation' });
+    await nav.getByRole('link', { name: 'Firmen' }).waitFor();
+    await nav.getByRole('link', { name: 'Kontakte' }).waitFor();
+    await page.getByRole('heading', { name: 'Angebot' }).waitFor();
+    expect(
+      await page.locator(`li[data-deal="${dealId}"]`).getByRole('button', { name: 'Verschieben' }).count(),
+    ).toBe(1);
+
+    // Sign out.
+    await page.getByRole('button', { name: 'Abmelden' }).click();
+    await page.waitForURL(/\/login$/);
+    await page.getByRole('heading', { name: 'Anmelden' }).waitFor();
+    const cookies = await context.cookies();
+    expect(cookies.find((c) => c.name === 'konsort_session')?.value ?? '').toBe('');
+
+    expect(console.errors).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,4 @@
+import { readEnv } from './app/env.server.ts';
+import { startServer } from './server/start.ts';
+
+await startServer(readEnv());

@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import { hashPassword } from '@konsort/api';
+import { openDatabase } from '@konsort/db';
+import { formatDemoLogins, seedDemo } from '@konsort/db/seed';
+import { pino } from 'pino';
+import type { Env } from '../app/env.server.ts';
+import { createServer, type PortalServer } from './app.ts';
+
+/** Opens the database, seeds the demo world when empty, listens, and shuts down on signals. */
+export async function startServer(env: Env): Promise<PortalServer & { url: string }> {
+  const logger = pino({ level: env.logLevel });
+  const db = await openDatabase({ url: env.databaseUrl, dataDir: join(env.dataDir, 'pglite') });
+  logger.info({ driver: db.driver }, 'database open, migrations applied');
+
+  let seeded: Awaited<ReturnType<typeof seedDemo>> | undefined;
+  if (env.seed) seeded = await seedDemo(db.db, { hashPassword });
+
+  const server = await createServer({
+    db,
+    production: env.production,
+    secureCookies: env.secureCookies,
+    publicUrl: env.publicUrl,
+    logger,
+  });
+  const url = await server.listen(env.port, env.host);
+
+  const banner = [
+    '',
+    `Konsort portal: ${env.publicUrl ?? url}  (${env.production ? 'production' : 'development'}, ${db.driver})`,
+    ...(seeded
+      ? [
+          seeded.created ? 'Demo data created. Demo logins:' : 'Demo logins (demo data present):',
+          '',
+          formatDemoLogins(seeded.logins),
+        ]
+      : []),
+    '',
+  ].join('\n');
+  console.info(banner);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    try {
+      await server.close();
+      await db.close();
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  return { ...server, url };
+}
