@@ -16,6 +16,7 @@ import {
   requestLocale,
   translate,
 } from '@konsort/api';
+import { type CollabServer, createCollabServer } from '@konsort/api/collab';
 import type { DatabaseHandle } from '@konsort/db';
 import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
@@ -42,8 +43,9 @@ export interface ServerOptions {
 
 export interface PortalServer {
   app: express.Express;
-  /** Kept for the /collab WebSocket upgrade that comes later. */
+  /** Serves pages and /trpc, and upgrades /collab/<docName> to the co-editing WebSocket. */
   httpServer: Server;
+  collab: CollabServer;
   auth: AuthService;
   logger: Logger;
   listen(port: number, host?: string): Promise<string>;
@@ -96,19 +98,21 @@ function securityHeaders(production: boolean) {
  * Mutations must come from our own pages. SameSite=Lax cookies already stop most cross-site
  * posts; the Origin check also covers same-site subdomains and old browsers.
  */
+function originAllowed(origin: string, allowedHosts: string[]): boolean {
+  try {
+    return allowedHosts.includes(new URL(origin).host);
+  } catch {
+    return false;
+  }
+}
+
 function csrfProtection(allowedHosts: (req: Request) => string[]) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
     const origin = req.get('origin');
     let ok: boolean;
     if (origin) {
-      let host: string | null = null;
-      try {
-        host = new URL(origin).host;
-      } catch {
-        host = null;
-      }
-      ok = host !== null && allowedHosts(req).includes(host);
+      ok = originAllowed(origin, allowedHosts(req));
     } else {
       const site = req.get('sec-fetch-site');
       ok = !site || site === 'same-origin' || site === 'none';
@@ -222,6 +226,26 @@ export async function createServer(options: ServerOptions): Promise<PortalServer
 
   const httpServer = createHttpServer(app);
 
+  // Live co-editing: y-websocket clients connect to /collab/<docName>. The session cookie and
+  // the policy are checked inside handleUpgrade before the handshake; the Origin check here
+  // refuses cross-site WebSocket hijacking.
+  const collab = createCollabServer({
+    db: db.db,
+    logger,
+    authenticate: async (req) =>
+      (await auth.fromCookieHeader(req.headers.cookie)).principal ?? { kind: 'anonymous', locale: 'de' },
+  });
+  httpServer.on('upgrade', (req, socket, head) => {
+    const allowedHosts = [req.headers.host ?? '', ...(publicHost ? [publicHost] : [])];
+    if (!req.url?.startsWith('/collab/')) {
+      socket.destroy();
+    } else if (req.headers.origin && !originAllowed(req.headers.origin, allowedHosts)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    } else {
+      collab.handleUpgrade(req, socket, head);
+    }
+  });
+
   return {
     app,
     httpServer,
@@ -237,7 +261,10 @@ export async function createServer(options: ServerOptions): Promise<PortalServer
         });
       });
     },
+    collab,
     async close() {
+      // Flush every open document before the connections and the database go away.
+      await collab.close();
       await new Promise<void>((resolveClose) => {
         httpServer.close(() => resolveClose());
         httpServer.closeIdleConnections();

@@ -7,6 +7,7 @@ export * from './auth/service.ts';
 export * from './contacts/contacts.ts';
 export * from './context.ts';
 export * from './errors.ts';
+export * from './events.ts';
 export * from './i18n/messages.ts';
 export * from './integrations/api-keys.ts';
 export * from './money.ts';

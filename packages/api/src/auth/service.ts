@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { writeAudit } from '../audit.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
+import { publish } from '../events.ts';
 import { assertCan } from '../policy/index.ts';
 import { type Principal, principalFromUser, type UserPrincipal } from '../principal.ts';
 import type { changePasswordInput, createUserInput, loginInput } from '../schemas.ts';
@@ -186,6 +187,7 @@ export function createAuthService(db: Database, options: AuthOptions) {
           changes: { active: [before.active, active] },
         });
       });
+      if (!active) publish({ type: 'access.changed' });
     },
 
     /** A new password ends all other sessions; the caller gets a fresh one. */

@@ -43,6 +43,7 @@ const en = {
   'validation.phone': 'Not a valid phone number.',
   'validation.invalidOption': 'Choose one of the offered values.',
   'validation.invalid': 'Not valid.',
+  'validation.unknownField': 'This field cannot be edited here.',
   'validation.passwordTooShort': 'At least 12 characters.',
 } as const;
 
@@ -90,6 +91,7 @@ const de: Record<MessageKey, string> = {
   'validation.phone': 'Keine gültige Telefonnummer.',
   'validation.invalidOption': 'Bitte einen der angebotenen Werte wählen.',
   'validation.invalid': 'Nicht gültig.',
+  'validation.unknownField': 'Dieses Feld kann hier nicht bearbeitet werden.',
   'validation.passwordTooShort': 'Mindestens 12 Zeichen.',
 };
 

@@ -15,6 +15,7 @@ import { and, asc, desc, eq, gte, inArray, lte, or, type SQL, sql } from 'drizzl
 import type { z } from 'zod';
 import { diff, writeAudit } from '../audit.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
+import { publish } from '../events.ts';
 import {
   assertCan,
   can,
@@ -343,7 +344,7 @@ export async function updateOpportunity(
   principal: Principal,
   input: z.output<typeof updateOpportunityInput>,
 ) {
-  return inTransaction(db, principal, async (tx) => {
+  const after = await inTransaction(db, principal, async (tx) => {
     const { opportunity: before, share } = await loadForPrincipal(tx, principal, input.id, true);
     const facts = {
       type: 'opportunity' as const,
@@ -374,6 +375,8 @@ export async function updateOpportunity(
     await writeAudit(tx, principal, { action: 'update', entity: 'opportunity', entityId: input.id, changes });
     return after!;
   });
+  publish({ type: 'opportunity.changed', opportunity: after });
+  return after;
 }
 
 export async function changeOpportunityStage(
@@ -381,7 +384,7 @@ export async function changeOpportunityStage(
   principal: Principal,
   input: z.output<typeof changeStageInput>,
 ) {
-  return inTransaction(db, principal, async (tx) => {
+  const after = await inTransaction(db, principal, async (tx) => {
     const { opportunity: before, share } = await loadForPrincipal(tx, principal, input.id, true);
     const facts = {
       type: 'opportunity' as const,
@@ -425,10 +428,12 @@ export async function changeOpportunityStage(
     });
     return after!;
   });
+  publish({ type: 'opportunity.changed', opportunity: after });
+  return after;
 }
 
 export async function archiveOpportunity(db: Database, principal: Principal, id: string) {
-  return inTransaction(db, principal, async (tx) => {
+  const after = await inTransaction(db, principal, async (tx) => {
     const { opportunity: before, share } = await loadForPrincipal(tx, principal, id, true);
     assertCan(principal, 'archive', { type: 'opportunity', ownerId: before.ownerId, share });
     if (before.archivedAt) return before;
@@ -446,4 +451,7 @@ export async function archiveOpportunity(db: Database, principal: Principal, id:
     });
     return after!;
   });
+  publish({ type: 'opportunity.changed', opportunity: after });
+  publish({ type: 'access.changed', opportunityId: after.id });
+  return after;
 }
