@@ -21,18 +21,23 @@ describe('schema and migrations', () => {
 
   it('refuses UPDATE and DELETE on the audit log', async () => {
     await t.db.insert(auditLog).values({ actorType: 'system', action: 'test', entity: 'x', entityId: '1' });
-    const refused = (e: unknown) => pgErrorOf(e)?.code === '42501' && /append-only/.test(pgErrorOf(e)!.message);
+    const refused = (e: unknown) =>
+      pgErrorOf(e)?.code === '42501' && /append-only/.test(pgErrorOf(e)!.message);
     await expect(t.db.update(auditLog).set({ action: 'forged' })).rejects.toSatisfy(refused);
     await expect(t.db.delete(auditLog)).rejects.toSatisfy(refused);
   });
 
   it('keeps partner users and internal users apart', async () => {
     await expect(
-      t.db.insert(users).values({ email: 'x@example.com', name: 'X', role: 'partner_member', passwordHash: 'x' }),
+      t.db
+        .insert(users)
+        .values({ email: 'x@example.com', name: 'X', role: 'partner_member', passwordHash: 'x' }),
     ).rejects.toThrow();
     const [org] = await t.db.insert(partnerOrgs).values({ name: 'P', kind: 'dealer' }).returning();
     await expect(
-      t.db.insert(users).values({ email: 'y@example.com', name: 'Y', role: 'rep', partnerOrgId: org!.id, passwordHash: 'x' }),
+      t.db
+        .insert(users)
+        .values({ email: 'y@example.com', name: 'Y', role: 'rep', partnerOrgId: org!.id, passwordHash: 'x' }),
     ).rejects.toThrow();
   });
 

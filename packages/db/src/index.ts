@@ -72,7 +72,10 @@ async function openPglite(dataDir: string, loadDataDir: Blob | undefined): Promi
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
   const { drizzle } = await import('drizzle-orm/pglite');
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir, { extensions: { pg_trgm }, ...(loadDataDir ? { loadDataDir } : {}) });
+  const client = await PGlite.create(dataDir, {
+    extensions: { pg_trgm },
+    ...(loadDataDir ? { loadDataDir } : {}),
+  });
   const db = drizzle(client, { schema }) as unknown as Database;
   return {
     db,
@@ -115,7 +118,12 @@ export interface PgErrorInfo {
 export function pgErrorOf(error: unknown): PgErrorInfo | undefined {
   let e: unknown = error;
   for (let depth = 0; e && depth < 5; depth++) {
-    const candidate = e as { code?: unknown; message?: unknown; constraint?: unknown; constraint_name?: unknown };
+    const candidate = e as {
+      code?: unknown;
+      message?: unknown;
+      constraint?: unknown;
+      constraint_name?: unknown;
+    };
     if (typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code)) {
       const constraint = candidate.constraint ?? candidate.constraint_name;
       return {

@@ -22,7 +22,10 @@ export const auditLog = pgTable(
     changes: jsonb('changes').$type<AuditChanges>().notNull().default({}),
     ip: text('ip'),
   },
-  (t) => [index('audit_log_entity_idx').on(t.entity, t.entityId, t.id), index('audit_log_actor_idx').on(t.actorId, t.at)],
+  (t) => [
+    index('audit_log_entity_idx').on(t.entity, t.entityId, t.id),
+    index('audit_log_actor_idx').on(t.actorId, t.at),
+  ],
 );
 
 export type AuditEntry = typeof auditLog.$inferSelect;

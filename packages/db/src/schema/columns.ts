@@ -7,7 +7,4 @@ export const timestamps = {
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 };
 
-export const id = () =>
-  uuid('id')
-    .primaryKey()
-    .default(sql`gen_random_uuid()`);
+export const id = () => uuid('id').primaryKey().default(sql`gen_random_uuid()`);
