@@ -3,6 +3,8 @@ export * from './activities.ts';
 export * from './audit.ts';
 export * from './auth.ts';
 export * from './collab.ts';
+export * from './documents.ts';
+export * from './edi.ts';
 export * from './integrations.ts';
 export * from './opportunities.ts';
 export * from './partners.ts';
