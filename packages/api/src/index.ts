@@ -18,6 +18,7 @@ export * from './principal.ts';
 export * from './rls.ts';
 export * from './root.ts';
 export * as schemas from './schemas.ts';
+export * from './sharing/shares.ts';
 export type { Context } from './trpc.ts';
 export * from './users/users.ts';
 export * from './validation.ts';

@@ -4,6 +4,7 @@ import { authRouter } from './routers/auth.ts';
 import { contactRouter } from './routers/contact.ts';
 import { dashboardRouter } from './routers/dashboard.ts';
 import { opportunityRouter } from './routers/opportunity.ts';
+import { shareRouter } from './routers/share.ts';
 import { userRouter } from './routers/user.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
@@ -15,6 +16,7 @@ export const appRouter = router({
   opportunity: opportunityRouter,
   dashboard: dashboardRouter,
   apiKey: apiKeyRouter,
+  share: shareRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -26,6 +26,7 @@ export type Action =
   | 'changeStage'
   | 'changeOwner'
   | 'readInternalFields'
+  | 'share'
   | 'manage';
 
 export type Resource =
@@ -102,6 +103,9 @@ export function can(p: Principal, action: Action, resource: Resource): boolean {
         case 'archive':
         case 'changeOwner':
           return leader || (action === 'archive' && own);
+        case 'share':
+          // Sharing hands customer data to another company: the deal's owner or a manager decides.
+          return leader || own;
         case 'readInternalFields':
           return internal;
         default:
