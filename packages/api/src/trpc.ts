@@ -99,16 +99,28 @@ const rowLevelSecurity = t.middleware(async ({ ctx, next }) => {
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapAppErrors).use(rowLevelSecurity);
 
-/** Signed-in people (staff or partners); an API key is not a person. */
-export const userProcedure = publicProcedure.use(({ ctx, next }) => {
+/**
+ * Work on one's own credentials and session (login, logout, password). It must not run under
+ * the partner role: it reads password hashes and the login throttle, which that role cannot
+ * see, and on PGlite a nested use of the base connection would wait on the request's own
+ * transaction.
+ */
+export const credentialsProcedure = t.procedure.use(mapAppErrors);
+export const publicProcedure = credentialsProcedure.use(rowLevelSecurity);
+
+const requirePerson = t.middleware(({ ctx, next }) => {
   const p = ctx.principal;
   if (p.kind !== 'internal' && p.kind !== 'partner') {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: translate(ctx.locale, 'errors.unauthorized') });
   }
   return next({ ctx: { ...ctx, principal: p as UserPrincipal } });
 });
+
+/** Signed-in people (staff or partners); an API key is not a person. */
+export const userProcedure = credentialsProcedure.use(requirePerson).use(rowLevelSecurity);
+/** A signed-in person acting on their own session or password. */
+export const sessionProcedure = credentialsProcedure.use(requirePerson);
 
 /** People or integrations: what the policy then allows depends on role or scope. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { diff, writeAudit } from '../audit.ts';
 import { AppError, notFound } from '../errors.ts';
-import { assertCan, can, project, visible } from '../policy/index.ts';
+import { assertCan, assertMayEver, can, project, visible } from '../policy/index.ts';
 import type { Principal } from '../principal.ts';
 import { withPrincipalDb } from '../rls.ts';
 import type { AccountInput, createAccountInput, listInput } from '../schemas.ts';
@@ -167,6 +167,7 @@ export async function createAccount(
 }
 
 export async function updateAccount(db: Database, principal: Principal, id: string, input: AccountInput) {
+  assertMayEver(principal, 'update', 'account');
   return inTransaction(db, principal, async (tx) => {
     const [before] = await tx.select().from(accounts).where(eq(accounts.id, id)).for('update');
     if (!before) throw notFound('entity.account');
@@ -186,6 +187,7 @@ export async function updateAccount(db: Database, principal: Principal, id: stri
 }
 
 export async function archiveAccount(db: Database, principal: Principal, id: string) {
+  assertMayEver(principal, 'archive', 'account');
   return inTransaction(db, principal, async (tx) => {
     const [before] = await tx.select().from(accounts).where(eq(accounts.id, id)).for('update');
     if (!before) throw notFound('entity.account');

@@ -3,7 +3,7 @@ import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { diff, writeAudit } from '../audit.ts';
 import { AppError, notFound } from '../errors.ts';
-import { assertCan, can, project, visible } from '../policy/index.ts';
+import { assertCan, assertMayEver, can, project, visible } from '../policy/index.ts';
 import type { Principal } from '../principal.ts';
 import { withPrincipalDb } from '../rls.ts';
 import type { ContactInput, listInput, updateContactInput } from '../schemas.ts';
@@ -122,6 +122,7 @@ export async function updateContact(
   principal: Principal,
   input: z.output<typeof updateContactInput>,
 ) {
+  assertMayEver(principal, 'update', 'contact');
   return inTransaction(db, principal, async (tx) => {
     const [before] = await tx.select().from(contacts).where(eq(contacts.id, input.id)).for('update');
     if (!before) throw notFound('entity.contact');
@@ -141,6 +142,7 @@ export async function updateContact(
 }
 
 export async function archiveContact(db: Database, principal: Principal, id: string) {
+  assertMayEver(principal, 'archive', 'contact');
   return inTransaction(db, principal, async (tx) => {
     const [before] = await tx.select().from(contacts).where(eq(contacts.id, id)).for('update');
     if (!before) throw notFound('entity.contact');

@@ -35,7 +35,11 @@ export type Resource =
   | { type: 'contact'; sharedWithPrincipal?: boolean }
   | { type: 'user'; id?: string }
   | { type: 'apiKey' }
-  | { type: 'dashboard' };
+  | { type: 'dashboard' }
+  /** The EDI bridge's own calls: ingest files, reserve control numbers, record outbound files. */
+  | { type: 'ediExchange' }
+  /** Trading-partner profiles and the EDI message log (monitor, reprocess). */
+  | { type: 'ediProfile' };
 
 /** Fields a partner with an edit share may change on a deal; everything else is staff-only. */
 export const partnerEditableOpportunityFields = ['amountMinor', 'expectedCloseDate', 'description'] as const;
@@ -53,6 +57,11 @@ export function can(p: Principal, action: Action, resource: Resource): boolean {
       return p.kind === 'internal' || p.kind === 'partner';
     case 'apiKey':
       return internal && p.role === 'admin' && action === 'manage';
+    case 'ediExchange':
+      return hasScope(p, 'edi');
+    case 'ediProfile':
+      if (action === 'read') return leader || hasScope(p, 'edi');
+      return internal && p.role === 'admin' && (action === 'manage' || action === 'update');
     case 'user':
       if (action === 'read') return internal || (p.kind === 'partner' && resource.id === p.userId);
       if (action === 'update')
@@ -117,6 +126,26 @@ export function can(p: Principal, action: Action, resource: Resource): boolean {
 
 export function assertCan(p: Principal, action: Action, resource: Resource): void {
   if (!can(p, action, resource)) throw forbidden();
+}
+
+/**
+ * Could this principal do `action` on *some* record of this type (its own, shared with edit)?
+ * Write paths ask this before they lock a row: a principal that never may gets FORBIDDEN at
+ * once instead of reaching for rows (or, under row-level security, privileges) it lacks.
+ */
+export function assertMayEver(
+  p: Principal,
+  action: Action,
+  type: 'account' | 'contact' | 'opportunity',
+): void {
+  const ownerId = p.kind === 'internal' ? p.userId : undefined;
+  const resource: Resource =
+    type === 'opportunity'
+      ? { type, ownerId, share: 'edit', closed: false }
+      : type === 'account'
+        ? { type, ownerId, sharedWithPrincipal: true }
+        : { type, sharedWithPrincipal: true };
+  assertCan(p, action, resource);
 }
 
 /** The share an organisation holds on a deal, as a correlated sub-select. */
