@@ -157,6 +157,11 @@ const matrix: Record<string, Entry> = {
     expect: { ...dealWrite, default: 'ok' },
   },
   'opportunity.archive': { input: (w) => ({ id: w.deal.id }), expect: { ...dealWrite, default: 'ok' } },
+  'opportunity.timeline': { input: (w) => ({ id: w.deal.id }), expect: { ...staffOnly, default: 'ok' } },
+  'opportunity.asOf': {
+    input: (w) => ({ id: w.deal.id, at: new Date().toISOString() }),
+    expect: { ...staffOnly, default: 'ok' },
+  },
   'dashboard.get': { input: () => undefined, expect: { ...people, default: 'ok' } },
   'apiKey.list': { input: () => undefined, expect: { ...adminOnly, default: 'ok' } },
   'apiKey.create': {

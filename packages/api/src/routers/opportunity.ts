@@ -1,5 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { asOfInput, opportunityAsOf, opportunityTimeline } from '../audit-views/history.ts';
 import {
   archiveOpportunity,
   changeOpportunityStage,
@@ -40,4 +41,10 @@ export const opportunityRouter = {
   archive: userProcedure
     .input(idInput)
     .mutation(({ ctx, input }) => archiveOpportunity(ctx.db, ctx.principal, input.id)),
+  timeline: userProcedure
+    .input(idInput)
+    .query(({ ctx, input }) => opportunityTimeline(ctx.db, ctx.principal, input.id)),
+  asOf: userProcedure
+    .input(asOfInput)
+    .query(({ ctx, input }) => opportunityAsOf(ctx.db, ctx.principal, input)),
 } satisfies TRPCRouterRecord;
