@@ -103,7 +103,10 @@ export async function listOpportunities(
       after ?? undefined,
     );
     const order = input.direction === 'desc' ? desc : asc;
-    const rows = await db
+    // Page the deals first, then name their accounts and owners: joins (and, for partners,
+    // the account row-level check) run for the rows on the page, not for every candidate.
+    // A search by account name needs the account of every candidate: only then is it joined.
+    const candidates = db
       .select({
         id: opportunities.id,
         name: opportunities.name,
@@ -113,21 +116,46 @@ export async function listOpportunities(
         probability: opportunities.probability,
         expectedCloseDate: opportunities.expectedCloseDate,
         ownerId: opportunities.ownerId,
-        ownerName: users.name,
         accountId: opportunities.accountId,
-        accountName: accounts.name,
         updatedAt: opportunities.updatedAt,
         archivedAt: opportunities.archivedAt,
         version: opportunities.version,
-        share: shareColumn(principal),
-        sortValue: sql<string>`(${expr})::text`,
+        share: shareColumn(principal).as('share'),
+        sortKey: sql`${expr}`.as('sort_key'),
+        sortValue: sql<string>`(${expr})::text`.as('sort_value'),
       })
       .from(opportunities)
-      .innerJoin(accounts, eq(accounts.id, opportunities.accountId))
-      .innerJoin(users, eq(users.id, opportunities.ownerId))
+      .$dynamic();
+    const page = (
+      input.q ? candidates.innerJoin(accounts, eq(accounts.id, opportunities.accountId)) : candidates
+    )
       .where(where)
       .orderBy(order(expr), order(opportunities.id))
-      .limit(input.limit + 1);
+      .limit(input.limit + 1)
+      .as('page');
+    const rows = await db
+      .select({
+        id: page.id,
+        name: page.name,
+        stage: page.stage,
+        amountMinor: page.amountMinor,
+        currency: page.currency,
+        probability: page.probability,
+        expectedCloseDate: page.expectedCloseDate,
+        ownerId: page.ownerId,
+        ownerName: users.name,
+        accountId: page.accountId,
+        accountName: accounts.name,
+        updatedAt: page.updatedAt,
+        archivedAt: page.archivedAt,
+        version: page.version,
+        share: page.share,
+        sortValue: page.sortValue,
+      })
+      .from(page)
+      .innerJoin(accounts, eq(accounts.id, page.accountId))
+      .innerJoin(users, eq(users.id, page.ownerId))
+      .orderBy(order(page.sortKey), order(page.id));
     const items = rows.slice(0, input.limit).map(({ sortValue: _s, ...r }) => r);
     const last = rows[input.limit - 1];
     return {
