@@ -1,8 +1,12 @@
 /** `pnpm bench [name…]` runs the named benchmarks, or all of them. */
 import { apiList } from './api-list.ts';
+import { edi } from './edi.ts';
+import { partnerList } from './partner-list.ts';
 
 const benchmarks: Record<string, () => Promise<unknown>> = {
   'api-list': apiList,
+  edi,
+  'partner-list': partnerList,
 };
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');

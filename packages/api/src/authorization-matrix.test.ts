@@ -45,6 +45,7 @@ interface World {
   partnerEditOrgId: string;
   otherUserId: string;
   ownerEmail: string;
+  ediProfileId: string;
 }
 
 type Entry = {
@@ -81,6 +82,21 @@ const accountInput = {
   city: 'Berlin',
   country: 'DE',
 };
+
+const unknownId = '00000000-0000-4000-8000-000000000000';
+/** Calls only the EDI bridge (an API key with scope edi) makes. */
+const bridgeOnly = {
+  anonymous: 'UNAUTHORIZED',
+  admin: 'FORBIDDEN',
+  manager: 'FORBIDDEN',
+  repOwner: 'FORBIDDEN',
+  repOther: 'FORBIDDEN',
+  partnerEdit: 'FORBIDDEN',
+  partnerView: 'FORBIDDEN',
+  partnerNone: 'FORBIDDEN',
+} as const;
+const ediAdmin = { ...adminOnly, integration: 'FORBIDDEN' } as const;
+const ediReaders = { ...adminOnly, manager: 'ok', integration: 'ok' } as const;
 
 const matrix: Record<string, Entry> = {
   'auth.me': { input: () => undefined, expect: { default: 'ok' } },
@@ -172,6 +188,57 @@ const matrix: Record<string, Entry> = {
     input: () => ({ id: '00000000-0000-4000-8000-000000000000' }),
     expect: { ...adminOnly, default: 'NOT_FOUND' },
   },
+  'edi.profiles': { input: () => ({}), expect: { ...ediReaders, default: 'ok' } },
+  'edi.createProfile': {
+    input: (w) => ({
+      partnerOrgId: w.partnerEditOrgId,
+      name: 'Matrix EDIFACT',
+      standard: 'edifact',
+      version: 'D96A',
+      transport: { kind: 'local', root: '/tmp/konsort-matrix' },
+    }),
+    expect: { ...ediAdmin, default: 'ok' },
+  },
+  'edi.updateProfile': {
+    input: (w) => ({ id: w.ediProfileId, data: { pollIntervalSeconds: 120 } }),
+    expect: { ...ediAdmin, default: 'ok' },
+  },
+  'edi.ingest': {
+    input: (w) => ({
+      profileId: w.ediProfileId,
+      fileName: 'matrix.edi',
+      fileHash: 'a'.repeat(64),
+      raw: 'garbage',
+      standard: 'x12',
+      interchangeControlNumber: '',
+      documentType: 'unknown',
+      valid: false,
+      errors: [],
+      documents: [],
+    }),
+    expect: { ...bridgeOnly, default: 'ok' },
+  },
+  'edi.nextControlNumbers': {
+    input: (w) => ({ profileId: w.ediProfileId, kinds: { interchange: 1 } }),
+    expect: { ...bridgeOnly, default: 'ok' },
+  },
+  'edi.recordOutbound': {
+    input: (w) => ({
+      profileId: w.ediProfileId,
+      documentType: '997',
+      fileName: 'ack.edi',
+      raw: 'ISA…',
+      interchangeControlNumber: '000000001',
+    }),
+    expect: { ...bridgeOnly, default: 'ok' },
+  },
+  'edi.markSent': {
+    input: () => ({ messageId: unknownId }),
+    expect: { ...bridgeOnly, default: 'NOT_FOUND' },
+  },
+  'edi.pending': { input: (w) => ({ profileId: w.ediProfileId }), expect: { ...bridgeOnly, default: 'ok' } },
+  'edi.messages': { input: () => ({}), expect: { ...ediReaders, default: 'ok' } },
+  'edi.reprocess': { input: () => ({ id: unknownId }), expect: { ...ediAdmin, default: 'NOT_FOUND' } },
   'share.list': { input: (w) => ({ opportunityId: w.deal.id }), expect: { ...dealWrite, default: 'ok' } },
   'share.set': {
     input: (w) => ({ opportunityId: w.deal.id, partnerOrgId: w.partnerEditOrgId, access: 'view' }),
@@ -206,11 +273,17 @@ beforeAll(async () => {
   const deal = await makeOpportunity(db, account.id, owner.user.id, { primaryContactId: contact.id });
   await share(db, deal.id, orgEdit.id, 'edit');
   await share(db, deal.id, orgView.id, 'view');
-  const { token } = await callerFor(db, admin.principal).caller.apiKey.create({
+  const { id: integrationKey } = await callerFor(db, admin.principal).caller.apiKey.create({
     name: 'EDI',
     scopes: ['edi'],
   });
-  const integrationKey = token.split('_')[1]!;
+  const profile = await callerFor(db, admin.principal).caller.edi.createProfile({
+    partnerOrgId: orgEdit.id,
+    name: 'Matrix X12',
+    standard: 'x12',
+    version: '004010',
+    transport: { kind: 'local', root: '/tmp/konsort-matrix' },
+  });
   world = {
     principals: {
       anonymous: anonymous(),
@@ -229,6 +302,7 @@ beforeAll(async () => {
     partnerEditOrgId: orgEdit.id,
     otherUserId: other.user.id,
     ownerEmail: owner.user.email,
+    ediProfileId: profile.id,
   };
 });
 

@@ -3,6 +3,7 @@ import { apiKeyRouter } from './routers/apiKey.ts';
 import { authRouter } from './routers/auth.ts';
 import { contactRouter } from './routers/contact.ts';
 import { dashboardRouter } from './routers/dashboard.ts';
+import { ediRouter } from './routers/edi.ts';
 import { opportunityRouter } from './routers/opportunity.ts';
 import { shareRouter } from './routers/share.ts';
 import { userRouter } from './routers/user.ts';
@@ -16,6 +17,7 @@ export const appRouter = router({
   opportunity: opportunityRouter,
   dashboard: dashboardRouter,
   apiKey: apiKeyRouter,
+  edi: ediRouter,
   share: shareRouter,
 });
 

@@ -136,3 +136,5 @@ export function callerFor(db: Database, principal: Principal, extra: Partial<Con
 }
 
 export const anonymous = (locale: 'de' | 'en' = 'en'): Principal => ({ kind: 'anonymous', locale });
+
+export { type EdiTestPortal, startEdiTestPortal } from '../edi/testing.ts';
