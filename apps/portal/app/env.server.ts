@@ -18,6 +18,8 @@ const envSchema = z.object({
   KONSORT_PUBLIC_URL: z.string().url().optional(),
   KONSORT_SECURE_COOKIES: bool.optional(),
   KONSORT_SEED: bool.default(true),
+  /** Run the EDI bridge beside the portal on a local-folder mailbox (`<data dir>/edi/…`). */
+  KONSORT_EDI_BRIDGE: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 
@@ -31,6 +33,7 @@ export interface Env {
   publicUrl: string | undefined;
   secureCookies: boolean;
   seed: boolean;
+  ediBridge: boolean;
   logLevel: string;
 }
 
@@ -52,6 +55,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     secureCookies:
       raw.KONSORT_SECURE_COOKIES ?? (production && !!raw.KONSORT_PUBLIC_URL?.startsWith('https')),
     seed: raw.KONSORT_SEED,
+    ediBridge: raw.KONSORT_EDI_BRIDGE,
     logLevel: raw.LOG_LEVEL ?? (raw.NODE_ENV === 'test' ? 'warn' : 'info'),
   };
 }

@@ -5,6 +5,7 @@ import { formatDemoLogins, seedDemo } from '@konsort/db/seed';
 import { pino } from 'pino';
 import type { Env } from '../app/env.server.ts';
 import { createServer, type PortalServer } from './app.ts';
+import { type LocalMailbox, startLocalEdiBridge } from './edi-bridge.ts';
 
 /** Opens the database, seeds the demo world when empty, listens, and shuts down on signals. */
 export async function startServer(env: Env): Promise<PortalServer & { url: string }> {
@@ -23,6 +24,9 @@ export async function startServer(env: Env): Promise<PortalServer & { url: strin
     logger,
   });
   const url = await server.listen(env.port, env.host);
+  const mailbox: LocalMailbox | null = env.ediBridge
+    ? await startLocalEdiBridge({ db, dataDir: env.dataDir, portalUrl: url, logger })
+    : null;
 
   const banner = [
     '',
@@ -32,6 +36,13 @@ export async function startServer(env: Env): Promise<PortalServer & { url: strin
           seeded.created ? 'Demo data created. Demo logins:' : 'Demo logins (demo data present):',
           '',
           formatDemoLogins(seeded.logins),
+        ]
+      : []),
+    ...(mailbox
+      ? [
+          '',
+          `EDI bridge: local mailbox — drop X12 850 / EDIFACT ORDERS files into ${mailbox.inbox}`,
+          `            acknowledgements appear in ${mailbox.outbox}`,
         ]
       : []),
     '',
@@ -44,6 +55,7 @@ export async function startServer(env: Env): Promise<PortalServer & { url: strin
     stopping = true;
     logger.info({ signal }, 'shutting down');
     try {
+      await mailbox?.stop();
       await server.close();
       await db.close();
       process.exit(0);

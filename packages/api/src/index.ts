@@ -7,6 +7,7 @@ export * from './auth/service.ts';
 export * from './contacts/contacts.ts';
 export * from './context.ts';
 export type { EdiProfile, IngestResult, StoredOutbound } from './edi/service.ts';
+export { createProfile, listProfiles } from './edi/service.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './i18n/messages.ts';
