@@ -204,7 +204,7 @@ export async function edi() {
  * PostgreSQL (HTTP + tRPC + the real ingest transaction): files/s.
  */
 export async function ediBacklog(files = Number(process.env.KONSORT_BENCH_EDI_FILES ?? 2000)) {
-  const { startEdiTestPortal } = await import('@konsort/api');
+  const { startEdiTestPortal } = await import('@konsort/api/testing');
   const { createPortalClient } = await import('../apps/edi-bridge/src/portal-client.ts');
   const { runOnce } = await import('../apps/edi-bridge/src/service.ts');
   const { mkdtemp, mkdir, writeFile, readdir, rm } = await import('node:fs/promises');

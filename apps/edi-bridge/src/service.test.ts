@@ -7,8 +7,13 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type EdiTestPortal, startEdiTestPortal } from '@konsort/api/testing';
-import { makeAccount, makeOpportunity, share } from '@konsort/api/testing';
+import {
+  type EdiTestPortal,
+  makeAccount,
+  makeOpportunity,
+  share,
+  startEdiTestPortal,
+} from '@konsort/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPortalClient, type PortalClient } from './portal-client.ts';
 import { CompletenessGate, type Profile, processFile, runOnce } from './service.ts';
