@@ -1,5 +1,6 @@
 /** `pnpm bench [name…]` runs the named benchmarks, or all of them. */
 import { apiList } from './api-list.ts';
+import { collab } from './collab.ts';
 import { edi } from './edi.ts';
 import { partnerList } from './partner-list.ts';
 
@@ -7,6 +8,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   'api-list': apiList,
   edi,
   'partner-list': partnerList,
+  collab,
 };
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');

@@ -1,6 +1,8 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { LiveDealFields } from '../components/collab/live-deal-fields.tsx';
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx';
 import { FormError } from '../components/form.tsx';
 import { StageChangeForm } from '../components/stage-form.tsx';
@@ -14,6 +16,7 @@ import {
   StageBadge,
 } from '../components/ui.tsx';
 import { archiveOpportunity, formatMoney, getOpportunity } from '../utils/api.server.ts';
+import { type LiveField, liveFields } from '../utils/collab-fields.ts';
 import { actionFailure, formValues, orResponse, requireUuid } from '../utils/errors.server.ts';
 import { formatDate, formatDateTime } from '../utils/format.ts';
 import { requireUser } from '../utils/session.server.ts';
@@ -69,6 +72,19 @@ export default function OpportunityDetail() {
     internal,
   } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
+  // Live editing needs JavaScript: the server renders the plain values (and the edit form stays
+  // available), the browser swaps in the co-editing fields once hydrated.
+  const [live, setLive] = useState(false);
+  useEffect(() => setLive(true), []);
+  const canEdit = permissions.update && !o.archivedAt;
+  const editable = Object.fromEntries(
+    liveFields.map((f) => [
+      f,
+      canEdit &&
+        (permissions.editableFields === 'all' ||
+          (permissions.editableFields as readonly string[]).includes(f)),
+    ]),
+  ) as Record<LiveField, boolean>;
   return (
     <>
       <PageHeader
@@ -98,6 +114,20 @@ export default function OpportunityDetail() {
       {share ? <p className="mb-4 text-sm text-slate-600">{t('deals.share', { access: share })}</p> : null}
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
+          {live ? (
+            <LiveDealFields
+              opportunityId={o.id}
+              currency={o.currency}
+              editable={editable}
+              initial={{
+                name: o.name,
+                amountMinor: o.amountMinor,
+                expectedCloseDate: o.expectedCloseDate,
+                probability: o.probability,
+                description: o.description,
+              }}
+            />
+          ) : null}
           <Card>
             <DefinitionList
               items={[
@@ -123,23 +153,31 @@ export default function OpportunityDetail() {
                     ? `${contact.firstName} ${contact.lastName}${contact.position ? `, ${contact.position}` : ''}`
                     : null,
                 ],
-                [t('opportunity.amount'), amount],
-                [t('opportunity.probability'), `${o.probability} %`],
-                [t('opportunity.expectedCloseDate'), formatDate(o.expectedCloseDate, locale)],
+                ...(live
+                  ? []
+                  : ([
+                      [t('opportunity.amount'), amount],
+                      [t('opportunity.probability'), `${o.probability} %`],
+                      [t('opportunity.expectedCloseDate'), formatDate(o.expectedCloseDate, locale)],
+                    ] as [string, string][])),
                 [t('opportunity.businessType'), t(`businessType.${o.businessType}`)],
                 [t('opportunity.owner'), owner?.name],
                 ...(o.stage === 'lost'
                   ? [[t('opportunity.lostReason'), o.lostReason] as [string, string | null]]
                   : []),
                 [t('opportunity.updatedAt'), formatDateTime(o.updatedAt, locale)],
-                [
-                  t('opportunity.description'),
-                  o.description ? (
-                    <p key="description" className="whitespace-pre-line">
-                      {o.description}
-                    </p>
-                  ) : null,
-                ],
+                ...(live
+                  ? []
+                  : ([
+                      [
+                        t('opportunity.description'),
+                        o.description ? (
+                          <p key="description" className="whitespace-pre-line">
+                            {o.description}
+                          </p>
+                        ) : null,
+                      ],
+                    ] as [string, ReactNode][])),
               ]}
             />
           </Card>

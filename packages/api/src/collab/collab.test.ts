@@ -325,6 +325,10 @@ describe('collab server', () => {
       await collab.settled(name);
       await waitFor(() => [a, b, p].every((c) => c.doc.getMap('fields').get('amountMinor') === 99_900));
     }
+    // Every server change (seed, reverts) is written under the one server client id of the doc.
+    const serverIds = new Set(Y.decodeStateVector(Y.encodeStateVector(a.doc)).keys());
+    for (const c of [a, b, p]) serverIds.delete(c.doc.clientID);
+    expect(serverIds.size).toBe(1);
     const error = a.doc.getMap('errors').get(String(a.doc.clientID)) as { field: string; reason: string };
     expect(error).toMatchObject({ field: 'amountMinor', reason: 'validation.invalid' });
     expect(b.doc.getMap('errors').get(String(a.doc.clientID))).toBeDefined();

@@ -34,20 +34,15 @@ export async function loadDoc(db: Database, name: string): Promise<StoredDoc> {
         .from(collabUpdates)
         .where(and(eq(collabUpdates.docName, name), gt(collabUpdates.id, after)))
         .orderBy(asc(collabUpdates.id));
-      const parts: Uint8Array[] = [];
-      if (head?.snapshot) parts.push(copy(head.snapshot));
-      for (const r of rows) parts.push(copy(r.update));
       const lastUpdateId = rows.length ? rows[rows.length - 1]!.id : after;
-      if (parts.length === 0) return { state: null, lastUpdateId, tail: 0, skipped: [] };
-      try {
-        const merged = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
-        // Prove that it applies before handing it out.
-        Y.applyUpdate(new Y.Doc(), merged);
-        return { state: merged, lastUpdateId, tail: rows.length, skipped: [] };
-      } catch {
-        // A poisoned update must not take the whole document down: apply one by one, skip the bad.
-        const doc = new Y.Doc();
-        const skipped: number[] = [];
+      if (!head?.snapshot && rows.length === 0) return { state: null, lastUpdateId, tail: 0, skipped: [] };
+      // Applied one by one inside a single transaction: linear in the number of updates, unlike
+      // Y.mergeUpdates, which grows quadratically (20k updates ≈ 17 s, 100k ≈ minutes). A poisoned
+      // update must not take the whole document down: it is skipped (and reported), never dropped
+      // from the log.
+      const doc = new Y.Doc({ gc: true });
+      const skipped: number[] = [];
+      doc.transact(() => {
         if (head?.snapshot) Y.applyUpdate(doc, copy(head.snapshot));
         for (const r of rows) {
           try {
@@ -56,8 +51,10 @@ export async function loadDoc(db: Database, name: string): Promise<StoredDoc> {
             skipped.push(r.id);
           }
         }
-        return { state: Y.encodeStateAsUpdate(doc), lastUpdateId, tail: rows.length, skipped };
-      }
+      });
+      const state = Y.encodeStateAsUpdate(doc);
+      doc.destroy();
+      return { state, lastUpdateId, tail: rows.length, skipped };
     },
     { isolationLevel: 'repeatable read' },
   );

@@ -539,8 +539,10 @@ export function createCollabServer(options: CollabServerOptions) {
     const run = async () => {
       if (entry.state === 'failed' || entry.doc.isDestroyed) return false;
       const scratch = new Y.Doc({ gc: true });
-      scratch.clientID = entry.serverClientId;
       Y.applyUpdate(scratch, Y.encodeStateAsUpdate(entry.doc));
+      // Only now take the server's client id: a doc that receives (non-local) updates carrying its
+      // own client id assumes a clash and switches to a random one ("[yjs] Changed the client-id").
+      scratch.clientID = entry.serverClientId;
       const updates: Uint8Array[] = [];
       scratch.on('update', (u: Uint8Array) => updates.push(u));
       scratch.transact(() => change(scratch), SERVER);
