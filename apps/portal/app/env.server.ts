@@ -59,3 +59,8 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     logLevel: raw.LOG_LEVEL ?? (raw.NODE_ENV === 'test' ? 'warn' : 'info'),
   };
 }
+
+/** The environment for a child process the portal starts (the EDI bridge), plus its own settings. */
+export function childEnvironment(extra: Record<string, string>, source: NodeJS.ProcessEnv = process.env) {
+  return { ...source, ...extra };
+}

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createApiKey, createProfile, listProfiles, principalFromUser } from '@konsort/api';
 import type { DatabaseHandle } from '@konsort/db';
 import type { Logger } from 'pino';
-import { repoRoot } from '../app/env.server.ts';
+import { childEnvironment, repoRoot } from '../app/env.server.ts';
 
 const PROFILE_NAME = 'Lokales Postfach (Entwicklung)';
 
@@ -81,7 +81,7 @@ export async function startLocalEdiBridge(options: {
     process.execPath,
     [tsxCli, join(repoRoot, 'apps/edi-bridge/src/cli.ts'), 'run'],
     {
-      env: { ...process.env, KONSORT_PORTAL_URL: `${options.portalUrl}/trpc`, KONSORT_API_KEY: token },
+      env: childEnvironment({ KONSORT_PORTAL_URL: `${options.portalUrl}/trpc`, KONSORT_API_KEY: token }),
       stdio: ['ignore', 'inherit', 'inherit'],
     },
   );
