@@ -175,4 +175,22 @@ export const de: Record<TranslationKey, string> = {
     'Ein unerwarteter Fehler ist aufgetreten. Er wurde protokolliert; bitte versuchen Sie es erneut.',
   'error.other.title': 'Fehler {{status}}',
   'error.home': 'Zur Übersicht',
+  // Sharing a deal with partner organisations
+  'shares.link': 'Partner',
+  'shares.title': 'Mit Partnern geteilt: {{deal}}',
+  'shares.intro':
+    'Eine Partnerorganisation sieht diesen Deal, seine Firma und den benannten Kontakt nur, solange sie eine Freigabe hat. „Ansehen“ erlaubt das Lesen; „Bearbeiten“ erlaubt Änderungen an Betrag, erwartetem Abschluss und Beschreibung. Ein Entzug wirkt sofort, auch in offenen Editoren.',
+  'shares.none': 'Dieser Deal ist mit keinem Partner geteilt.',
+  'shares.partner': 'Partnerorganisation',
+  'shares.access': 'Zugriff',
+  'shares.access.view': 'Ansehen',
+  'shares.access.edit': 'Bearbeiten',
+  'shares.since': 'Geteilt seit',
+  'shares.change': 'Ändern',
+  'shares.revoke': 'Entziehen',
+  'shares.add': 'Mit einem Partner teilen',
+  'shares.submit': 'Teilen',
+  'shares.back': 'Zurück zum Deal',
+  'shares.kind.supplier': 'Lieferant',
+  'shares.kind.dealer': 'Händler',
 };

@@ -171,6 +171,24 @@ export const en = {
   'error.server.text': 'An unexpected error happened. It was logged; please try again.',
   'error.other.title': 'Error {{status}}',
   'error.home': 'To the dashboard',
+  // Sharing a deal with partner organisations
+  'shares.link': 'Partners',
+  'shares.title': 'Shared with partners: {{deal}}',
+  'shares.intro':
+    'A partner organisation sees this deal, its account and named contact only while it holds a share. View lets its users read; edit lets them change amount, expected close and description. Revoking takes effect at once, also in open editors.',
+  'shares.none': 'This deal is not shared with any partner.',
+  'shares.partner': 'Partner organisation',
+  'shares.access': 'Access',
+  'shares.access.view': 'View',
+  'shares.access.edit': 'Edit',
+  'shares.since': 'Shared since',
+  'shares.change': 'Change',
+  'shares.revoke': 'Revoke',
+  'shares.add': 'Share with a partner',
+  'shares.submit': 'Share',
+  'shares.back': 'Back to the deal',
+  'shares.kind.supplier': 'Supplier',
+  'shares.kind.dealer': 'Dealer',
 } as const;
 
 export type TranslationKey = keyof typeof en;

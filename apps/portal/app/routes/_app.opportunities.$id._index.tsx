@@ -96,6 +96,11 @@ export default function OpportunityDetail() {
                 {t('common.edit')}
               </ButtonLink>
             ) : null}
+            {permissions.share && !o.archivedAt ? (
+              <ButtonLink to={`/opportunities/${o.id}/shares`} secondary>
+                {t('shares.link')}
+              </ButtonLink>
+            ) : null}
             {permissions.archive && !o.archivedAt ? (
               <Form method="post">
                 <input type="hidden" name="intent" value="archive" />

@@ -294,6 +294,7 @@ export async function getOpportunity(database: Database, principal: Principal, i
         changeStage: can(principal, 'changeStage', facts),
         archive: can(principal, 'archive', facts),
         changeOwner: can(principal, 'changeOwner', facts),
+        share: can(principal, 'share', facts),
         readInternalFields: can(principal, 'readInternalFields', facts),
         editableFields:
           principal.kind === 'partner'

@@ -123,3 +123,15 @@ export async function revokeShare(
   if (revoked) publish({ type: 'access.changed', opportunityId: input.opportunityId });
   return { revoked };
 }
+
+/** The partner organisations a deal can be shared with: for those who may share it. */
+export async function shareCandidates(database: Database, principal: Principal, opportunityId: string) {
+  return withPrincipalDb(database, principal, async (db) => {
+    const deal = await loadDeal(db, opportunityId);
+    assertCan(principal, 'share', { type: 'opportunity', ownerId: deal.ownerId });
+    return db
+      .select({ id: partnerOrgs.id, name: partnerOrgs.name, kind: partnerOrgs.kind, tier: partnerOrgs.tier })
+      .from(partnerOrgs)
+      .orderBy(asc(partnerOrgs.name));
+  });
+}
