@@ -189,6 +189,25 @@ export const en = {
   'shares.back': 'Back to the deal',
   'shares.kind.supplier': 'Supplier',
   'shares.kind.dealer': 'Dealer',
+  // User administration
+  'users.title': 'Users',
+  'users.name': 'Name',
+  'users.email': 'E-mail',
+  'users.role': 'Role',
+  'users.status': 'Status',
+  'users.active': 'active',
+  'users.inactive': 'deactivated',
+  'users.deactivate': 'Deactivate',
+  'users.activate': 'Activate',
+  'users.new': 'New user',
+  'users.created': 'User {{email}} created.',
+  'users.partnerOrg': 'Partner organisation',
+  'users.partnerOrgHint': 'Only for partner roles.',
+  'users.locale': 'Language',
+  'users.password': 'Initial password',
+  'users.passwordHint': 'At least 12 characters; the user changes it after signing in.',
+  'users.create': 'Create user',
+  'nav.users': 'Users',
 } as const;
 
 export type TranslationKey = keyof typeof en;

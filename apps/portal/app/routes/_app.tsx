@@ -52,6 +52,11 @@ function Shell({ children }: { children: React.ReactNode }) {
             <NavLink to="/opportunities/board" className={navLinkClass}>
               {t('nav.board')}
             </NavLink>
+            {user.role === 'admin' ? (
+              <NavLink to="/admin/users" className={navLinkClass}>
+                {t('nav.users')}
+              </NavLink>
+            ) : null}
           </nav>
           <div className="ml-auto flex flex-wrap items-center gap-3 text-sm">
             <span>
