@@ -46,6 +46,7 @@ interface World {
   otherUserId: string;
   ownerEmail: string;
   ediProfileId: string;
+  registrationId: string;
 }
 
 type Entry = {
@@ -239,6 +240,61 @@ const matrix: Record<string, Entry> = {
   'edi.pending': { input: (w) => ({ profileId: w.ediProfileId }), expect: { ...bridgeOnly, default: 'ok' } },
   'edi.messages': { input: () => ({}), expect: { ...ediReaders, default: 'ok' } },
   'edi.reprocess': { input: () => ({ id: unknownId }), expect: { ...ediAdmin, default: 'NOT_FOUND' } },
+  'edi.messageById': {
+    input: () => ({ id: unknownId }),
+    expect: { ...ediReaders, manager: 'NOT_FOUND', integration: 'NOT_FOUND', default: 'NOT_FOUND' },
+  },
+  'edi.stats': { input: () => undefined, expect: { ...ediReaders, default: 'ok' } },
+  'order.forOpportunity': {
+    input: (w) => ({ opportunityId: w.deal.id }),
+    expect: { ...staffOnly, default: 'ok' },
+  },
+  'order.list': { input: () => ({}), expect: { ...staffOnly, default: 'ok' } },
+  'registration.submit': {
+    input: () => ({
+      companyName: 'Neu Kunde GmbH',
+      contactName: 'Max Muster',
+      contactEmail: 'max@neu-kunde.de',
+      estimatedAmountMinor: 100,
+      products: 'Fräse',
+    }),
+    expect: {
+      ...people,
+      admin: 'FORBIDDEN',
+      manager: 'FORBIDDEN',
+      repOwner: 'FORBIDDEN',
+      repOther: 'FORBIDDEN',
+      default: 'ok',
+    },
+  },
+  'registration.mine': {
+    input: () => undefined,
+    expect: {
+      ...people,
+      admin: 'FORBIDDEN',
+      manager: 'FORBIDDEN',
+      repOwner: 'FORBIDDEN',
+      repOther: 'FORBIDDEN',
+      default: 'ok',
+    },
+  },
+  'registration.byId': {
+    input: (w) => ({ id: w.registrationId }),
+    expect: { ...people, partnerView: 'NOT_FOUND', partnerNone: 'NOT_FOUND', default: 'ok' },
+  },
+  'registration.candidates': {
+    input: (w) => ({ id: w.registrationId }),
+    expect: { ...staffOnly, default: 'ok' },
+  },
+  'registration.queue': { input: () => undefined, expect: { ...staffOnly, default: 'ok' } },
+  'registration.approve': {
+    input: (w) => ({ id: w.registrationId, accountId: w.accountId }),
+    expect: { ...staffOnly, repOwner: 'FORBIDDEN', repOther: 'FORBIDDEN', default: 'ok' },
+  },
+  'registration.reject': {
+    input: (w) => ({ id: w.registrationId, reason: 'Dublette' }),
+    expect: { ...staffOnly, repOwner: 'FORBIDDEN', repOther: 'FORBIDDEN', default: 'ok' },
+  },
   'share.list': { input: (w) => ({ opportunityId: w.deal.id }), expect: { ...dealWrite, default: 'ok' } },
   'share.set': {
     input: (w) => ({ opportunityId: w.deal.id, partnerOrgId: w.partnerEditOrgId, access: 'view' }),
@@ -284,6 +340,13 @@ beforeAll(async () => {
     version: '004010',
     transport: { kind: 'local', root: '/tmp/konsort-matrix' },
   });
+  const registration = await callerFor(db, partnerEdit.principal).caller.registration.submit({
+    companyName: 'Matrix Kunde GmbH',
+    contactName: 'Anna Schäfer',
+    contactEmail: 'anna@matrix-kunde.de',
+    estimatedAmountMinor: 100_000,
+    products: 'Fräse',
+  });
   world = {
     principals: {
       anonymous: anonymous(),
@@ -303,6 +366,7 @@ beforeAll(async () => {
     otherUserId: other.user.id,
     ownerEmail: owner.user.email,
     ediProfileId: profile.id,
+    registrationId: registration.id,
   };
 });
 

@@ -5,6 +5,8 @@ import { contactRouter } from './routers/contact.ts';
 import { dashboardRouter } from './routers/dashboard.ts';
 import { ediRouter } from './routers/edi.ts';
 import { opportunityRouter } from './routers/opportunity.ts';
+import { orderRouter } from './routers/order.ts';
+import { registrationRouter } from './routers/registration.ts';
 import { shareRouter } from './routers/share.ts';
 import { userRouter } from './routers/user.ts';
 import { createCallerFactory, router } from './trpc.ts';
@@ -18,7 +20,9 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   apiKey: apiKeyRouter,
   edi: ediRouter,
+  order: orderRouter,
   share: shareRouter,
+  registration: registrationRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LiveDealFields } from '../components/collab/live-deal-fields.tsx';
+import { DealOrders } from '../components/deal-orders.tsx';
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx';
 import { FormError } from '../components/form.tsx';
 import { StageChangeForm } from '../components/stage-form.tsx';
@@ -17,6 +18,7 @@ import {
 } from '../components/ui.tsx';
 import { archiveOpportunity, formatMoney, getOpportunity } from '../utils/api.server.ts';
 import { type LiveField, liveFields } from '../utils/collab-fields.ts';
+import { loadDealOrders } from '../utils/deal-orders.server.ts';
 import { actionFailure, formValues, orResponse, requireUuid } from '../utils/errors.server.ts';
 import { formatDate, formatDateTime } from '../utils/format.ts';
 import { requireUser } from '../utils/session.server.ts';
@@ -30,6 +32,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   return {
     ...result,
     internal: user.kind === 'internal',
+    orders: await loadDealOrders(context, user, id),
     amount: formatMoney(o.amountMinor, o.currency, context.locale),
     margin:
       'marginMinor' in o && typeof o.marginMinor === 'number'
@@ -70,6 +73,7 @@ export default function OpportunityDetail() {
     share,
     amount,
     internal,
+    orders,
   } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   // Live editing needs JavaScript: the server renders the plain values (and the edit form stays
@@ -191,6 +195,7 @@ export default function OpportunityDetail() {
               <StageChangeForm stage={o.stage} error={failure?.fieldErrors.lostReason} />
             </Card>
           ) : null}
+          {orders ? <DealOrders data={orders.view} linkMessages={orders.linkMessages} /> : null}
         </div>
         <Card title={t('deals.history')}>
           <ol className="space-y-2 text-sm">

@@ -52,6 +52,14 @@ function Shell({ children }: { children: React.ReactNode }) {
             <NavLink to="/opportunities/board" className={navLinkClass}>
               {t('nav.board')}
             </NavLink>
+            <NavLink to="/registrations" className={navLinkClass}>
+              {t('registration.nav')}
+            </NavLink>
+            {user.role === 'admin' || user.role === 'manager' ? (
+              <NavLink to="/edi" className={navLinkClass}>
+                {t('nav.edi')}
+              </NavLink>
+            ) : null}
             {user.role === 'admin' ? (
               <NavLink to="/admin/users" className={navLinkClass}>
                 {t('nav.users')}

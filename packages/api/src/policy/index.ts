@@ -39,7 +39,9 @@ export type Resource =
   /** The EDI bridge's own calls: ingest files, reserve control numbers, record outbound files. */
   | { type: 'ediExchange' }
   /** Trading-partner profiles and the EDI message log (monitor, reprocess). */
-  | { type: 'ediProfile' };
+  | { type: 'ediProfile' }
+  /** A partner's deal registration; `manage` is the review (approve/reject). */
+  | { type: 'registration'; partnerOrgId?: string };
 
 /** Fields a partner with an edit share may change on a deal; everything else is staff-only. */
 export const partnerEditableOpportunityFields = ['amountMinor', 'expectedCloseDate', 'description'] as const;
@@ -62,6 +64,13 @@ export function can(p: Principal, action: Action, resource: Resource): boolean {
     case 'ediProfile':
       if (action === 'read') return leader || hasScope(p, 'edi');
       return internal && p.role === 'admin' && (action === 'manage' || action === 'update');
+    case 'registration':
+      if (action === 'create') return p.kind === 'partner';
+      if (action === 'read')
+        return internal || (p.kind === 'partner' && resource.partnerOrgId === p.partnerOrgId);
+      // Duplicate candidates name other partners' registrations: staff only.
+      if (action === 'readInternalFields') return internal;
+      return leader && action === 'manage';
     case 'user':
       if (action === 'read') return internal || (p.kind === 'partner' && resource.id === p.userId);
       if (action === 'update')

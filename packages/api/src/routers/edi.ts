@@ -1,5 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { ediStats, getMessage } from '../edi/monitor.ts';
 import {
   createProfileInput,
   ingestInput,
@@ -61,4 +62,8 @@ export const ediRouter = {
   reprocess: authedProcedure
     .input(idInput)
     .mutation(({ ctx, input }) => requestReprocess(ctx.db, ctx.principal, input.id)),
+  messageById: authedProcedure
+    .input(idInput)
+    .query(({ ctx, input }) => getMessage(ctx.db, ctx.principal, input.id)),
+  stats: authedProcedure.query(({ ctx }) => ediStats(ctx.db, ctx.principal)),
 } satisfies TRPCRouterRecord;

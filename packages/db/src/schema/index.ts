@@ -8,3 +8,4 @@ export * from './edi.ts';
 export * from './integrations.ts';
 export * from './opportunities.ts';
 export * from './partners.ts';
+export * from './registrations.ts';
