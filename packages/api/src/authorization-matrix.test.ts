@@ -247,7 +247,7 @@ const matrix: Record<string, Entry> = {
   'edi.stats': { input: () => undefined, expect: { ...ediReaders, default: 'ok' } },
   'order.forOpportunity': {
     input: (w) => ({ opportunityId: w.deal.id }),
-    expect: { ...staffOnly, default: 'ok' },
+    expect: { ...people, partnerNone: 'NOT_FOUND', default: 'ok' },
   },
   'order.list': { input: () => ({}), expect: { ...staffOnly, default: 'ok' } },
   'registration.submit': {

@@ -4,12 +4,14 @@
  * EDI bridge's ingest path, shipments and invoices too.
  */
 import { randomUUID } from 'node:crypto';
+import { orderLines, orders } from '@konsort/db';
 import { createTestDatabase, type TestDatabase } from '@konsort/db/testing';
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { ingestInput } from '../edi/schemas.ts';
 import type { Integration, Principal } from '../principal.ts';
+import { withPrincipalDb } from '../rls.ts';
 import {
   callerFor,
   makeAccount,
@@ -225,12 +227,31 @@ describe('order.forOpportunity', () => {
     expect(result.summary.discrepancyMinor).toBeNull();
   });
 
-  it('refuses partners, even on a deal shared with them (the partner role has no grant on orders)', async () => {
-    const { deal, partnerA } = await world();
+  it('shows a partner only its own organisation’s orders on a deal shared with it — also by RLS alone', async () => {
+    const { deal, a, b, partnerA } = await world();
+    const result = await callerFor(t.db, partnerA.principal).caller.order.forOpportunity({
+      opportunityId: deal.id,
+    });
+    expect(result.orders.map((o) => o.partnerOrgId)).toEqual([a.org.id]);
+    expect(result.orders[0]!.lines.length).toBeGreaterThan(0);
+    // The second wall: with no WHERE at all, the partner role reads only its own orders.
+    const seen = await withPrincipalDb(t.db, partnerA.principal, async (db) => ({
+      orders: await db.select({ org: orders.partnerOrgId }).from(orders),
+      lines: await db.select({ orderId: orderLines.orderId }).from(orderLines),
+    }));
+    expect(new Set(seen.orders.map((o) => o.org))).toEqual(new Set([a.org.id]));
+    expect(seen.orders.some((o) => o.org === b.org.id)).toBe(false);
+    expect(seen.lines.length).toBeGreaterThan(0);
+  });
+
+  it('is not found for a partner whose organisation holds no share on the deal', async () => {
+    const { deal } = await world();
+    const org = await makePartnerOrg(t.db);
+    const outsider = await makeUser(t.db, { role: 'partner_admin', partnerOrgId: org.id });
     const error = await failure(
-      callerFor(t.db, partnerA.principal).caller.order.forOpportunity({ opportunityId: deal.id }),
+      callerFor(t.db, outsider.principal).caller.order.forOpportunity({ opportunityId: deal.id }),
     );
-    expect(error.code).toBe('FORBIDDEN');
+    expect(error.code).toBe('NOT_FOUND');
   });
 });
 

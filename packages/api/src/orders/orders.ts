@@ -40,7 +40,8 @@ export const listOrdersInput = z.object({
 });
 
 /** Orders are internal commercial data (prices, discrepancies): staff may read them. */
-function assertMayReadOrders(principal: Principal) {
+/** The order list across all deals is staff work. */
+function assertMayListOrders(principal: Principal) {
   assertCan(principal, 'readInternalFields', { type: 'opportunity' });
 }
 
@@ -51,8 +52,9 @@ function discrepancy(dealAmountMinor: number, dealCurrency: string, orderedMinor
   return difference === 0 ? null : difference;
 }
 
+/** A deal's orders: staff see all; a partner its own organisation's, on a deal shared with it. */
 export async function ordersForOpportunity(database: Database, principal: Principal, opportunityId: string) {
-  assertMayReadOrders(principal);
+  assertCan(principal, 'read', { type: 'opportunity', share: principal.kind === 'partner' ? 'view' : null });
   return withPrincipalDb(database, principal, async (db) => {
     const [deal] = await db
       .select({
@@ -81,7 +83,7 @@ export async function ordersForOpportunity(database: Database, principal: Princi
       })
       .from(orders)
       .innerJoin(partnerOrgs, eq(partnerOrgs.id, orders.partnerOrgId))
-      .where(eq(orders.opportunityId, deal.id))
+      .where(and(eq(orders.opportunityId, deal.id), visible(principal).orders()))
       .orderBy(asc(orders.createdAt), asc(orders.id));
     const ids = rows.map((r) => r.id);
     const [lines, events] =
@@ -150,7 +152,7 @@ export async function listOrders(
   principal: Principal,
   input: z.output<typeof listOrdersInput>,
 ) {
-  assertMayReadOrders(principal);
+  assertMayListOrders(principal);
   return withPrincipalDb(database, principal, async (db) => {
     const after = readCursor(input.cursor, 2);
     const conditions: (SQL | undefined)[] = [

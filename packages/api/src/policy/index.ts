@@ -12,6 +12,7 @@ import {
   type Opportunity,
   opportunities,
   opportunityShares,
+  orders,
   type ShareAccess,
 } from '@konsort/db';
 import { and, exists, isNull, type SQL, sql } from 'drizzle-orm';
@@ -187,6 +188,12 @@ export function visible(p: Principal) {
         return exists(
           sql`(select 1 from ${opportunities} o join ${opportunityShares} s on s.opportunity_id = o.id where o.account_id = ${accounts.id} and s.partner_org_id = ${partnerOrg} and o.archived_at is null)`,
         );
+      return none;
+    },
+    /** Orders: staff see all; a partner only its own organisation's (on deals it can see). */
+    orders(): SQL | undefined {
+      if (p.kind === 'internal') return undefined;
+      if (partnerOrg) return sql`${orders.partnerOrgId} = ${partnerOrg}`;
       return none;
     },
     contacts(): SQL | undefined {
