@@ -4,12 +4,12 @@
  */
 import { auditLog, opportunities, opportunityStageHistory } from '@konsort/db';
 import { createTestDatabase, type TestDatabase } from '@konsort/db/testing';
-import { TRPCError } from '@trpc/server';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   anonymous,
   callerFor,
+  failure,
   makeAccount,
   makeContact,
   makeOpportunity,
@@ -26,17 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.destroy();
 });
-
-/** tRPC errors as the client sees them: the formatted shape, through the caller's onError path. */
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (e) {
-    if (!(e instanceof TRPCError)) throw e;
-    return e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const validAccount = {
   name: 'Gößweinstein Pumpen GmbH & Co. KG',

@@ -5,13 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { auditLog, ediMessages, orderEvents, orderLines, orders } from '@konsort/db';
 import { createTestDatabase, type TestDatabase } from '@konsort/db/testing';
-import { TRPCError } from '@trpc/server';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { Integration, Principal } from '../principal.ts';
 import {
   callerFor,
+  failure,
   makeAccount,
   makeOpportunity,
   makePartnerOrg,
@@ -34,16 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.destroy();
 });
-
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (e) {
-    if (!(e instanceof TRPCError)) throw e;
-    return e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function setup() {
   const org = await makePartnerOrg(t.db, { name: 'Müller GmbH' });

@@ -6,11 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { ediMessages } from '@konsort/db';
 import { createTestDatabase, type TestDatabase } from '@konsort/db/testing';
-import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Integration, Principal } from '../principal.ts';
-import { callerFor, makePartnerOrg, makeUser } from '../testing/index.ts';
+import { callerFor, failure, makePartnerOrg, makeUser } from '../testing/index.ts';
 
 let t: TestDatabase;
 let admin: Principal;
@@ -25,16 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.destroy();
 });
-
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (e) {
-    if (!(e instanceof TRPCError)) throw e;
-    return e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const raw = 'ISA*00*          *00*          *ZZ*MUELLER <&>    *ZZ*KONSORT~GS*PO~';
 

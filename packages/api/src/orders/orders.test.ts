@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { orderLines, orders } from '@konsort/db';
 import { createTestDatabase, type TestDatabase } from '@konsort/db/testing';
-import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { ingestInput } from '../edi/schemas.ts';
@@ -14,6 +13,7 @@ import type { Integration, Principal } from '../principal.ts';
 import { withPrincipalDb } from '../rls.ts';
 import {
   callerFor,
+  failure,
   makeAccount,
   makeOpportunity,
   makePartnerOrg,
@@ -34,16 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.destroy();
 });
-
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (e) {
-    if (!(e instanceof TRPCError)) throw e;
-    return e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function partnerWithProfile() {
   const org = await makePartnerOrg(t.db);

@@ -12,6 +12,7 @@ import {
   type UserRole,
   users,
 } from '@konsort/db';
+import { TRPCError } from '@trpc/server';
 import { createAuthService } from '../auth/service.ts';
 import { type Principal, principalFromUser, type UserPrincipal } from '../principal.ts';
 import { createCaller } from '../root.ts';
@@ -138,3 +139,14 @@ export function callerFor(db: Database, principal: Principal, extra: Partial<Con
 export const anonymous = (locale: 'de' | 'en' = 'en'): Principal => ({ kind: 'anonymous', locale });
 
 export { type EdiTestPortal, startEdiTestPortal } from '../edi/testing.ts';
+
+/** Awaits a call that must fail and returns its TRPCError, as a client would see it. */
+export async function failure(promise: Promise<unknown>): Promise<TRPCError> {
+  try {
+    await promise;
+  } catch (e) {
+    if (!(e instanceof TRPCError)) throw e;
+    return e;
+  }
+  throw new Error('expected the call to fail');
+}
