@@ -20,14 +20,19 @@ export const activities = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'restrict' }),
     dueAt: timestamp('due_at', { withTimezone: true, mode: 'date' }),
+    /** When the owner wants to be reminded of an open follow-up (before or at `due_at`). */
+    reminderAt: timestamp('reminder_at', { withTimezone: true, mode: 'date' }),
     doneAt: timestamp('done_at', { withTimezone: true, mode: 'date' }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     ...timestamps,
   },
   (t) => [
     index('activities_owner_due_idx').on(t.ownerId, t.dueAt),
     index('activities_opportunity_idx').on(t.opportunityId),
     index('activities_account_idx').on(t.accountId),
+    index('activities_contact_idx').on(t.contactId),
   ],
 );
 
 export type Activity = typeof activities.$inferSelect;
+export type ActivityType = (typeof activityType.enumValues)[number];

@@ -9,3 +9,4 @@ export * from './integrations.ts';
 export * from './opportunities.ts';
 export * from './partners.ts';
 export * from './registrations.ts';
+export * from './targets.ts';
