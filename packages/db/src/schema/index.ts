@@ -10,3 +10,4 @@ export * from './opportunities.ts';
 export * from './partners.ts';
 export * from './registrations.ts';
 export * from './targets.ts';
+export * from './imports.ts';
