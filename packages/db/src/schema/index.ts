@@ -11,3 +11,5 @@ export * from './partners.ts';
 export * from './registrations.ts';
 export * from './targets.ts';
 export * from './imports.ts';
+export * from './invitations.ts';
+export * from './leads.ts';
