@@ -1,0 +1,371 @@
+/**
+ * The route half of the authorization matrix (the procedure half is
+ * packages/api/src/authorization-matrix.test.ts): for every Remix route module that exports a
+ * loader or an action, what each principal gets. `route-matrix.integration.test.ts` fails when a
+ * module with a loader or action has no entry here, or an entry names a route that is gone.
+ *
+ * Key: the route id without `routes/` (the file name without `.tsx`). `path` is the URL (index
+ * routes get `?index` added for POSTs by the test); `form` the fields an action receives. Every
+ * case runs against a fresh `World` (see route-matrix.world.ts): `w.deal` is repOwner's deal
+ * shared edit with partnerEdit's organisation and view with partnerView's; `w.foreignDeal` and
+ * `w.foreignAccount` nobody shares. Every partner response is also checked for `w.secrets`.
+ */
+import type { Expectation, World } from './route-matrix.world.ts';
+
+export interface RouteCase {
+  /** What the case proves, when a route has several action cases. */
+  name?: string;
+  path: (w: World) => string;
+  /** Form fields for an action (POSTed as application/x-www-form-urlencoded with our Origin). */
+  form?: (w: World) => Record<string, string>;
+  expect: Expectation;
+}
+
+export interface RouteEntry {
+  loader?: RouteCase;
+  action?: RouteCase[];
+}
+
+/** Any signed-in person; anonymous is sent to the login page. */
+const signedIn = { anonymous: 'login' } as const;
+/** Staff pages: partners get 403. */
+const staffOnly = { ...signedIn, partnerEdit: 403, partnerView: 403, partnerNone: 403 } as const;
+const adminOnly = { ...staffOnly, manager: 403, repOwner: 403, repOther: 403 } as const;
+/** The shared deal: partners without a share do not learn that it exists. */
+const sharedDealRead = { ...signedIn, partnerNone: 404 } as const;
+/** Writes on the shared deal: owner and leaders; the other rep and partners with a share 403. */
+const sharedDealWrite = {
+  ...signedIn,
+  repOther: 403,
+  partnerEdit: 403,
+  partnerView: 403,
+  partnerNone: 404,
+} as const;
+const unknownId = '00000000-0000-4000-8000-000000000000';
+
+export const routeMatrix: Record<string, RouteEntry> = {
+  _app: { loader: { path: () => '/', expect: { ...signedIn, default: 200 } } },
+  '_app.$': { loader: { path: () => '/gibt-es-nicht', expect: { ...signedIn, default: 404 } } },
+  '_app._index': { loader: { path: () => '/', expect: { ...signedIn, default: 200 } } },
+
+  '_app.accounts._index': { loader: { path: () => '/accounts', expect: { ...staffOnly, default: 200 } } },
+  '_app.accounts.new': {
+    loader: { path: () => '/accounts/new', expect: { ...staffOnly, default: 200 } },
+    action: [
+      {
+        path: () => '/accounts/new',
+        form: (w) => ({
+          name: `Neukunde ${w.tag} GmbH`,
+          street: 'Teststraße 1',
+          postalCode: '10115',
+          city: 'Berlin',
+          country: 'DE',
+        }),
+        expect: { ...staffOnly, default: 'redirect' },
+      },
+    ],
+  },
+  '_app.accounts.$id._index': {
+    loader: { path: (w) => `/accounts/${w.account.id}`, expect: { ...sharedDealRead, default: 200 } },
+    action: [
+      {
+        name: 'archive (the account still has open deals: a conflict for those allowed)',
+        path: (w) => `/accounts/${w.account.id}`,
+        form: () => ({ intent: 'archive' }),
+        expect: {
+          ...staffOnly,
+          repOther: 403,
+          partnerNone: 404,
+          default: 409,
+        },
+      },
+      {
+        name: 'archive an account without deals',
+        path: (w) => `/accounts/${w.foreignAccount.id}`,
+        form: () => ({ intent: 'archive' }),
+        expect: { ...staffOnly, partnerEdit: 404, partnerView: 404, partnerNone: 404, default: 409 },
+      },
+    ],
+  },
+  '_app.accounts.$id.edit': {
+    loader: { path: (w) => `/accounts/${w.account.id}/edit`, expect: { ...staffOnly, default: 200 } },
+    action: [
+      {
+        path: (w) => `/accounts/${w.account.id}/edit`,
+        form: (w) => ({
+          name: `Umbenannt ${w.tag} GmbH`,
+          street: 'Teststraße 2',
+          postalCode: '10115',
+          city: 'Berlin',
+          country: 'DE',
+        }),
+        expect: { ...staffOnly, default: 'redirect' },
+      },
+    ],
+  },
+
+  '_app.contacts._index': { loader: { path: () => '/contacts', expect: { ...staffOnly, default: 200 } } },
+  '_app.contacts.new': {
+    loader: {
+      path: (w) => `/contacts/new?accountId=${w.account.id}`,
+      expect: { ...staffOnly, default: 200 },
+    },
+    action: [
+      {
+        path: (w) => `/contacts/new?accountId=${w.account.id}`,
+        form: (w) => ({ accountId: w.account.id, firstName: 'Neue', lastName: `Person ${w.tag}` }),
+        expect: { ...staffOnly, default: 'redirect' },
+      },
+    ],
+  },
+  '_app.contacts.$id._index': {
+    loader: { path: (w) => `/contacts/${w.contact.id}`, expect: { ...sharedDealRead, default: 200 } },
+    action: [
+      {
+        path: (w) => `/contacts/${w.contact.id}`,
+        form: () => ({ intent: 'archive' }),
+        expect: { ...staffOnly, default: 'redirect' },
+      },
+    ],
+  },
+  '_app.contacts.$id.edit': {
+    loader: { path: (w) => `/contacts/${w.contact.id}/edit`, expect: { ...staffOnly, default: 200 } },
+    action: [
+      {
+        path: (w) => `/contacts/${w.contact.id}/edit`,
+        form: (w) => ({ accountId: w.account.id, firstName: 'Greta', lastName: `Geändert ${w.tag}` }),
+        expect: { ...staffOnly, default: 'redirect' },
+      },
+    ],
+  },
+
+  '_app.opportunities._index': {
+    loader: { path: () => '/opportunities', expect: { ...signedIn, default: 200 } },
+  },
+  '_app.opportunities.board': {
+    loader: { path: () => '/opportunities/board', expect: { ...signedIn, default: 200 } },
+    action: [
+      {
+        path: () => '/opportunities/board',
+        form: (w) => ({ intent: 'changeStage', id: w.deal.id, stage: 'proposal' }),
+        expect: { ...sharedDealWrite, default: 'redirect' },
+      },
+    ],
+  },
+  '_app.opportunities.new': {
+    loader: { path: () => '/opportunities/new', expect: { ...staffOnly, default: 200 } },
+    action: [
+      {
+        path: () => '/opportunities/new',
+        form: (w) => ({
+          accountId: w.account.id,
+          name: `Neuer Deal ${w.tag}`,
+          amount: '1000',
+          currency: 'EUR',
+          businessType: 'new',
+        }),
+        expect: { ...staffOnly, default: 'redirect' },
+      },
+    ],
+  },
+  '_app.opportunities.$id._index': {
+    loader: { path: (w) => `/opportunities/${w.deal.id}`, expect: { ...sharedDealRead, default: 200 } },
+    action: [
+      {
+        name: 'change the stage',
+        path: (w) => `/opportunities/${w.deal.id}`,
+        form: () => ({ intent: 'changeStage', stage: 'proposal' }),
+        expect: { ...sharedDealWrite, default: 'redirect' },
+      },
+      {
+        name: 'archive',
+        path: (w) => `/opportunities/${w.deal.id}`,
+        form: () => ({ intent: 'archive' }),
+        expect: { ...sharedDealWrite, default: 'redirect' },
+      },
+      {
+        name: 'a deal shared with nobody',
+        path: (w) => `/opportunities/${w.foreignDeal.id}`,
+        form: () => ({ intent: 'changeStage', stage: 'proposal' }),
+        expect: {
+          ...sharedDealWrite,
+          partnerEdit: 404,
+          partnerView: 404,
+          default: 'redirect',
+        },
+      },
+    ],
+  },
+  '_app.opportunities.$id.edit': {
+    loader: {
+      path: (w) => `/opportunities/${w.deal.id}/edit`,
+      expect: { ...sharedDealWrite, partnerEdit: 200, default: 200 },
+    },
+    action: [
+      {
+        path: (w) => `/opportunities/${w.deal.id}/edit`,
+        form: (w) => ({
+          version: String(w.deal.version),
+          name: w.deal.name,
+          amount: '4242',
+          currency: 'EUR',
+          businessType: 'new',
+          description: `Geändert ${w.tag}`,
+        }),
+        expect: { ...sharedDealWrite, partnerEdit: 'redirect', default: 'redirect' },
+      },
+    ],
+  },
+  '_app.opportunities.$id.shares': {
+    loader: {
+      path: (w) => `/opportunities/${w.deal.id}/shares`,
+      expect: { ...sharedDealWrite, default: 200 },
+    },
+    action: [
+      {
+        name: 'share',
+        path: (w) => `/opportunities/${w.deal.id}/shares`,
+        form: (w) => ({ intent: 'set', partnerOrgId: w.orgs.none.id, access: 'view' }),
+        expect: { ...sharedDealWrite, default: 'redirect' },
+      },
+      {
+        name: 'revoke',
+        path: (w) => `/opportunities/${w.deal.id}/shares`,
+        form: (w) => ({ intent: 'revoke', partnerOrgId: w.orgs.view.id }),
+        expect: { ...sharedDealWrite, default: 'redirect' },
+      },
+    ],
+  },
+
+  '_app.registrations._index': {
+    loader: { path: () => '/registrations', expect: { ...signedIn, default: 200 } },
+  },
+  '_app.registrations.new': {
+    loader: {
+      path: () => '/registrations/new',
+      expect: { ...signedIn, admin: 403, manager: 403, repOwner: 403, repOther: 403, default: 200 },
+    },
+    action: [
+      {
+        path: () => '/registrations/new',
+        form: (w) => ({
+          companyName: `Neu Registriert ${w.tag} GmbH`,
+          contactName: 'Max Muster',
+          contactEmail: `max@neu-${w.tag}.example`,
+          amount: '12000',
+          currency: 'EUR',
+          products: 'Fräse',
+        }),
+        expect: { ...signedIn, admin: 403, manager: 403, repOwner: 403, repOther: 403, default: 'redirect' },
+      },
+    ],
+  },
+  '_app.registrations.$id': {
+    loader: {
+      path: (w) => `/registrations/${w.registrationId}`,
+      expect: { ...signedIn, partnerView: 404, partnerNone: 404, default: 200 },
+    },
+    action: [
+      {
+        name: 'approve as a new account',
+        path: (w) => `/registrations/${w.registrationId}`,
+        form: () => ({ intent: 'approve' }),
+        expect: {
+          ...staffOnly,
+          repOwner: 403,
+          repOther: 403,
+          partnerView: 404,
+          partnerNone: 404,
+          default: 'redirect',
+        },
+      },
+      {
+        name: 'reject',
+        path: (w) => `/registrations/${w.registrationId}`,
+        form: () => ({ intent: 'reject', reason: 'Bestandskunde' }),
+        expect: {
+          ...staffOnly,
+          repOwner: 403,
+          repOther: 403,
+          partnerView: 404,
+          partnerNone: 404,
+          default: 'redirect',
+        },
+      },
+    ],
+  },
+
+  '_app.edi._index': {
+    loader: { path: () => '/edi', expect: { ...staffOnly, repOwner: 403, repOther: 403, default: 200 } },
+  },
+  '_app.edi.$id': {
+    loader: {
+      path: (w) => `/edi/${w.ediMessageId}`,
+      expect: { ...staffOnly, repOwner: 403, repOther: 403, default: 200 },
+    },
+    action: [
+      {
+        path: (w) => `/edi/${w.ediMessageId}`,
+        form: () => ({ intent: 'reprocess' }),
+        expect: { ...adminOnly, default: 'redirect' },
+      },
+      {
+        name: 'an unknown message',
+        path: () => `/edi/${unknownId}`,
+        form: () => ({ intent: 'reprocess' }),
+        expect: { ...adminOnly, default: 404 },
+      },
+    ],
+  },
+
+  '_app.admin.users': {
+    loader: { path: () => '/admin/users', expect: { ...adminOnly, default: 200 } },
+    action: [
+      {
+        name: 'create a user',
+        path: () => '/admin/users',
+        form: (w) => ({
+          intent: 'create',
+          email: `neu-${w.tag}@konsort.example`,
+          name: `Neu ${w.tag}`,
+          role: 'rep',
+          password: 'a long enough password',
+        }),
+        expect: { ...adminOnly, default: 200 },
+      },
+      {
+        name: 'deactivate a user',
+        path: () => '/admin/users',
+        form: (w) => ({ intent: 'setActive', id: w.spareUser.id, active: 'false' }),
+        expect: { ...adminOnly, default: 200 },
+      },
+    ],
+  },
+
+  login: {
+    // Signed in, the login page sends you on.
+    loader: { path: () => '/login', expect: { anonymous: 200, default: 'redirect' } },
+    action: [
+      {
+        path: () => '/login',
+        form: (w) => ({ email: w.spareUser.email, password: 'correct horse battery', redirectTo: '/' }),
+        expect: { default: 'redirect' },
+      },
+    ],
+  },
+  logout: {
+    loader: { path: () => '/logout', expect: { default: 'redirect' } },
+    // Signing out ends on the login page, whoever asks.
+    action: [{ path: () => '/logout', form: () => ({}), expect: { default: 'login' } }],
+  },
+  'set-language': {
+    loader: { path: () => '/set-language', expect: { default: 'redirect' } },
+    action: [
+      {
+        path: () => '/set-language',
+        form: () => ({ lang: 'en', redirectTo: '/' }),
+        expect: { default: 'redirect' },
+      },
+    ],
+  },
+};

@@ -1,0 +1,264 @@
+/**
+ * The records the route matrix runs against: the people (one per kind of principal, created once
+ * with real sessions) and a world of records per case (own, shared and foreign), so an action
+ * that archives, shares or approves cannot change what another case sees.
+ */
+import { randomUUID } from 'node:crypto';
+import { normalizeCompanyName } from '@konsort/api';
+import {
+  makeAccount,
+  makeContact,
+  makeOpportunity,
+  makePartnerOrg,
+  makeUser,
+  share,
+} from '@konsort/api/testing';
+import {
+  type Account,
+  type Contact,
+  type Database,
+  dealRegistrations,
+  ediMessages,
+  ediProfiles,
+  type Opportunity,
+  orders,
+  type UserRole,
+} from '@konsort/db';
+
+export const principals = [
+  'anonymous',
+  'admin',
+  'manager',
+  'repOwner',
+  'repOther',
+  'partnerEdit',
+  'partnerView',
+  'partnerNone',
+] as const;
+export type Principal = (typeof principals)[number];
+export type Partner = 'partnerEdit' | 'partnerView' | 'partnerNone';
+export const partners: readonly Partner[] = ['partnerEdit', 'partnerView', 'partnerNone'];
+
+/**
+ * What a request gets: an exact status, `'redirect'` (3xx elsewhere than the login page: the
+ * action did its work), or `'login'` (3xx to the login page: not signed in). A 400 means the
+ * route let the request through to validation or a domain rule.
+ */
+export type Outcome = 200 | 400 | 401 | 403 | 404 | 409 | 'redirect' | 'login';
+export type Expectation = Partial<Record<Principal, Outcome>> & { default: Outcome };
+
+/** The people, shared by every case. */
+export interface People {
+  users: Record<Exclude<Principal, 'anonymous'>, { id: string; email: string }>;
+  orgs: {
+    edit: { id: string; name: string };
+    view: { id: string; name: string };
+    none: { id: string; name: string };
+  };
+}
+
+export interface World extends People {
+  db: Database;
+  /** Unique per world: for names and e-mail addresses that must not collide. */
+  tag: string;
+  /** Owned by repOwner, with a contact; holds the shared deal and a deal shared with nobody. */
+  account: Account;
+  contact: Contact;
+  /** repOwner's deal, shared edit with orgs.edit and view with orgs.view. */
+  deal: Opportunity;
+  /** On the same account, shared with nobody: no partner may ever see it. */
+  foreignDeal: Opportunity;
+  /** repOther's account, contact and deal, shared with nobody. */
+  foreignAccount: Account;
+  foreignContact: Contact;
+  foreignAccountDeal: Opportunity;
+  /** A submitted registration of orgs.edit, and one of orgs.none. */
+  registrationId: string;
+  foreignRegistrationId: string;
+  /** A rejected inbound EDI message of orgs.edit (reprocessable). */
+  ediMessageId: string;
+  /** An active rep nobody else uses: the target of deactivation. */
+  spareUser: { id: string; email: string };
+  /** Per partner: text that must never appear in a response that partner gets. */
+  secrets: Record<Partner, string[]>;
+}
+
+export async function makePeople(db: Database): Promise<People> {
+  const tag = randomUUID().slice(0, 6);
+  const [edit, view, none] = await Promise.all([
+    makePartnerOrg(db, { name: `Matrixhandel Edit ${tag} GmbH` }),
+    makePartnerOrg(db, { name: `Matrixhandel View ${tag} GmbH`, kind: 'supplier' }),
+    makePartnerOrg(db, { name: `Matrixhandel Ohne ${tag} GmbH` }),
+  ]);
+  const user = async (role: UserRole, partnerOrgId?: string) => {
+    const { user } = await makeUser(db, { role, ...(partnerOrgId ? { partnerOrgId } : {}) });
+    return { id: user.id, email: user.email };
+  };
+  return {
+    users: {
+      admin: await user('admin'),
+      manager: await user('manager'),
+      repOwner: await user('rep'),
+      repOther: await user('rep'),
+      partnerEdit: await user('partner_admin', edit!.id),
+      partnerView: await user('partner_member', view!.id),
+      partnerNone: await user('partner_member', none!.id),
+    },
+    orgs: {
+      edit: { id: edit!.id, name: edit!.name },
+      view: { id: view!.id, name: view!.name },
+      none: { id: none!.id, name: none!.name },
+    },
+  };
+}
+
+/** Text no partner may see; written into the fields the projection hides. */
+const secret = (tag: string, what: string) => `GEHEIM-${tag}-${what}`;
+
+export async function makeWorld(db: Database, people: People): Promise<World> {
+  const tag = randomUUID().slice(0, 8);
+  const { users, orgs } = people;
+  const account = await makeAccount(db, users.repOwner.id, {
+    name: `Matrix Kunde ${tag} GmbH`,
+    notes: secret(tag, 'account-notes'),
+    vatId: `DE${tag.replace(/\D/g, '').padEnd(9, '7')}`,
+    email: `${secret(tag, 'account-mail')}@kunde.example`,
+    phone: secret(tag, 'account-phone'),
+  });
+  const contact = await makeContact(db, account.id, {
+    firstName: 'Greta',
+    lastName: `Kontakt ${tag}`,
+    mobile: secret(tag, 'contact-mobile'),
+  });
+  const deal = await makeOpportunity(db, account.id, users.repOwner.id, {
+    name: `Geteilter Deal ${tag}`,
+    primaryContactId: contact.id,
+    source: secret(tag, 'deal-source'),
+  });
+  await share(db, deal.id, orgs.edit.id, 'edit');
+  await share(db, deal.id, orgs.view.id, 'view');
+  const foreignDeal = await makeOpportunity(db, account.id, users.repOwner.id, {
+    name: `Interner Deal ${tag}`,
+  });
+  const foreignAccount = await makeAccount(db, users.repOther.id, { name: `Fremdkunde ${tag} AG` });
+  const foreignContact = await makeContact(db, foreignAccount.id, {
+    firstName: 'Fritz',
+    lastName: `Fremd ${tag}`,
+    email: `fremd-${tag}@fremdkunde.example`,
+  });
+  const foreignAccountDeal = await makeOpportunity(db, foreignAccount.id, users.repOther.id, {
+    name: `Fremder Deal ${tag}`,
+    primaryContactId: foreignContact.id,
+  });
+  // Another partner's order on the shared deal: a partner sees its own organisation's orders only.
+  await db.insert(orders).values({
+    direction: 'inbound',
+    partnerOrgId: orgs.view.id,
+    accountId: account.id,
+    opportunityId: deal.id,
+    poNumber: `PO-VIEW-${tag}`,
+    currency: 'EUR',
+    totalMinor: 1000,
+  });
+  const registration = async (partnerOrgId: string, submittedBy: string, companyName: string) => {
+    const [row] = await db
+      .insert(dealRegistrations)
+      .values({
+        partnerOrgId,
+        submittedBy,
+        companyName,
+        normalizedName: normalizeCompanyName(companyName),
+        domain: `${tag}.example`,
+        contactName: 'Rita Register',
+        contactEmail: `rita@${tag}.example`,
+        estimatedAmountMinor: 500_000,
+        products: 'Matrixfräse',
+        expiresAt: new Date(Date.now() + 30 * 86_400_000),
+      })
+      .returning({ id: dealRegistrations.id });
+    return row!.id;
+  };
+  const registrationId = await registration(
+    orgs.edit.id,
+    users.partnerEdit.id,
+    `Registriert Edit ${tag} GmbH`,
+  );
+  const foreignRegistrationId = await registration(
+    orgs.none.id,
+    users.partnerNone.id,
+    `Registriert Ohne ${tag} GmbH`,
+  );
+  const [profile] = await db
+    .insert(ediProfiles)
+    .values({
+      partnerOrgId: orgs.edit.id,
+      name: `Matrix-Profil ${tag}`,
+      standard: 'x12',
+      version: '004010',
+      transport: { kind: 'local', root: '/tmp/konsort-route-matrix' },
+    })
+    .returning({ id: ediProfiles.id });
+  const [message] = await db
+    .insert(ediMessages)
+    .values({
+      profileId: profile!.id,
+      direction: 'inbound',
+      standard: 'x12',
+      documentType: '850',
+      interchangeControlNumber: '000000001',
+      fileName: `matrix-${tag}.edi`,
+      fileHash: tag.padEnd(64, '0'),
+      status: 'rejected',
+      raw: 'ISA*00*',
+    })
+    .returning({ id: ediMessages.id });
+  const { user: spare } = await makeUser(db, { role: 'rep' });
+
+  const foreign = [
+    foreignDeal.name,
+    foreignAccount.name,
+    foreignAccountDeal.name,
+    foreignContact.lastName,
+    `Registriert Ohne ${tag}`,
+    `Matrix-Profil ${tag}`,
+  ];
+  const hidden = [
+    secret(tag, 'account-notes'),
+    secret(tag, 'account-mail'),
+    secret(tag, 'account-phone'),
+    secret(tag, 'contact-mobile'),
+    secret(tag, 'deal-source'),
+    account.vatId!,
+  ];
+  return {
+    ...people,
+    db,
+    tag,
+    account,
+    contact,
+    deal,
+    foreignDeal,
+    foreignAccount,
+    foreignContact,
+    foreignAccountDeal,
+    registrationId,
+    foreignRegistrationId,
+    ediMessageId: message!.id,
+    spareUser: { id: spare.id, email: spare.email },
+    secrets: {
+      partnerEdit: [...foreign, ...hidden, orgs.view.name, orgs.none.name, `PO-VIEW-${tag}`],
+      partnerView: [...foreign, ...hidden, orgs.edit.name, orgs.none.name, `Registriert Edit ${tag}`],
+      partnerNone: [
+        ...foreign,
+        ...hidden,
+        deal.name,
+        account.name,
+        contact.lastName,
+        orgs.edit.name,
+        orgs.view.name,
+        `Registriert Edit ${tag}`,
+        `PO-VIEW-${tag}`,
+      ],
+    },
+  };
+}
