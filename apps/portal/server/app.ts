@@ -165,7 +165,7 @@ export async function createServer(options: ServerOptions): Promise<PortalServer
       router: appRouter,
       createContext: ({ req, res }) =>
         createContext(
-          { db: db.db, auth },
+          { db: db.db, auth, publicUrl: options.publicUrl },
           {
             headers: toHeaders(req.headers),
             ip: req.ip ?? null,

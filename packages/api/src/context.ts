@@ -8,6 +8,8 @@ import type { Context } from './trpc.ts';
 export interface ContextDeps {
   db: Database;
   auth: AuthService;
+  /** Base of links in e-mails (KONSORT_PUBLIC_URL). */
+  publicUrl?: string | undefined;
 }
 
 export interface RequestInfo {
@@ -48,5 +50,6 @@ export async function createContext(deps: ContextDeps, req: RequestInfo): Promis
     ip: req.ip ?? null,
     cookieHeader,
     setCookie,
+    publicUrl: deps.publicUrl,
   };
 }

@@ -17,6 +17,8 @@ export interface Context {
   cookieHeader: string | null;
   /** Adds a Set-Cookie header to the response (login, logout, renewal). */
   setCookie: (value: string) => void;
+  /** The portal's public base URL for links in e-mails (invitations); unset in tests. */
+  publicUrl?: string | undefined;
 }
 
 function zodIssuesOf(cause: unknown) {
