@@ -92,11 +92,26 @@ export const opportunityShares = pgTable(
       .references(() => partnerOrgs.id, { onDelete: 'cascade' }),
     access: shareAccess('access').notNull(),
     sharedBy: uuid('shared_by').references(() => users.id, { onDelete: 'set null' }),
+    /**
+     * The deal's sort keys, copied by triggers (never written by the app), so a partner's deal
+     * list is read from its shares in key order: a page costs the page, not the number of shares.
+     */
+    dealUpdatedAt: timestamp('deal_updated_at', { withTimezone: true, mode: 'date' }),
+    dealCreatedAt: timestamp('deal_created_at', { withTimezone: true, mode: 'date' }),
+    dealName: text('deal_name'),
+    dealAmountMinor: bigint('deal_amount_minor', { mode: 'number' }),
+    /** `coalesce(expected_close_date, '9999-12-31')`, as the list sorts it. */
+    dealCloseDate: date('deal_close_date', { mode: 'string' }),
     ...timestamps,
   },
   (t) => [
     primaryKey({ columns: [t.opportunityId, t.partnerOrgId] }),
     index('opportunity_shares_partner_idx').on(t.partnerOrgId, t.opportunityId),
+    index('opportunity_shares_partner_updated_idx').on(t.partnerOrgId, t.dealUpdatedAt, t.opportunityId),
+    index('opportunity_shares_partner_created_idx').on(t.partnerOrgId, t.dealCreatedAt, t.opportunityId),
+    index('opportunity_shares_partner_name_idx').on(t.partnerOrgId, t.dealName, t.opportunityId),
+    index('opportunity_shares_partner_amount_idx').on(t.partnerOrgId, t.dealAmountMinor, t.opportunityId),
+    index('opportunity_shares_partner_close_idx').on(t.partnerOrgId, t.dealCloseDate, t.opportunityId),
   ],
 );
 
