@@ -339,6 +339,58 @@ describe('opportunities', () => {
     expect((await failure(caller.opportunity.list({ cursor: 'not-a-cursor' }))).code).toBe('BAD_REQUEST');
   });
 
+  it('pages a partner through every sort in the same order as staff, also after the deals change', async () => {
+    const { principal } = await makeUser(t.db, { role: 'rep' });
+    const account = await makeAccount(t.db, principal.userId);
+    const org = await makePartnerOrg(t.db);
+    const { principal: partner } = await makeUser(t.db, { role: 'partner_member', partnerOrgId: org.id });
+    const deals = [];
+    for (const [i, amount] of [7, 7, 3, 12, 12, 1, 9, 30].entries()) {
+      const deal = await makeOpportunity(t.db, account.id, principal.userId, {
+        amountMinor: amount,
+        name: `Partnersortierung ${i % 3}`,
+        expectedCloseDate: i % 3 === 0 ? null : `2027-0${(i % 7) + 1}-01`,
+      });
+      await share(t.db, deal.id, org.id, i % 2 ? 'edit' : 'view');
+      deals.push(deal);
+    }
+    // Changes after sharing must reach the sort keys copied onto the shares.
+    await t.db
+      .update(opportunities)
+      .set({
+        amountMinor: 100,
+        name: 'Partnersortierung 9',
+        expectedCloseDate: '2026-12-24',
+        updatedAt: new Date(),
+      })
+      .where(eq(opportunities.id, deals[2]!.id));
+    await t.db
+      .update(opportunities)
+      .set({ expectedCloseDate: null, updatedAt: new Date(Date.now() + 1000) })
+      .where(eq(opportunities.id, deals[4]!.id));
+    const staff = callerFor(t.db, principal).caller;
+    const partnerCaller = callerFor(t.db, partner).caller;
+    const pageAll = async (caller: typeof staff, input: Parameters<typeof staff.opportunity.list>[0]) => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await caller.opportunity.list({ ...input, limit: 3, cursor });
+        ids.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return ids;
+    };
+    for (const sort of ['updatedAt', 'createdAt', 'name', 'amount', 'expectedCloseDate'] as const) {
+      for (const direction of ['asc', 'desc'] as const) {
+        const expected = await pageAll(staff, { accountId: account.id, sort, direction });
+        expect(await pageAll(partnerCaller, { sort, direction }), `${sort} ${direction}`).toEqual(expected);
+      }
+    }
+    const open = await partnerCaller.opportunity.list({ stages: ['lead'], limit: 100 });
+    expect(open.items.every((i) => i.share === 'edit' || i.share === 'view')).toBe(true);
+    expect(open.items).toHaveLength(deals.length);
+  });
+
   it('shows the kanban per stage with counts and sums', async () => {
     const { principal } = await makeUser(t.db, { role: 'rep' });
     const account = await makeAccount(t.db, principal.userId);

@@ -5,6 +5,7 @@ import {
   type Opportunity,
   type OpportunityStage,
   opportunities,
+  opportunityShares,
   opportunityStageHistory,
   opportunityStages,
   type ShareAccess,
@@ -66,6 +67,18 @@ const sortColumns: Record<z.output<typeof listOpportunitiesInput>['sort'], { exp
   },
 };
 
+/**
+ * The same sort keys, copied onto each share row by triggers (migration 0008): a partner's page
+ * is read from its shares in key order, so it costs the page, not the number of shared deals.
+ */
+const shareSortColumns: Record<z.output<typeof listOpportunitiesInput>['sort'], SQL> = {
+  updatedAt: sql`${opportunityShares.dealUpdatedAt}`,
+  createdAt: sql`${opportunityShares.dealCreatedAt}`,
+  name: sql`${opportunityShares.dealName}`,
+  amount: sql`${opportunityShares.dealAmountMinor}`,
+  expectedCloseDate: sql`${opportunityShares.dealCloseDate}`,
+};
+
 function shareColumn(principal: Principal) {
   return principal.kind === 'partner'
     ? shareAccessSql(principal.partnerOrgId)
@@ -79,15 +92,19 @@ export async function listOpportunities(
 ) {
   return withPrincipalDb(database, principal, async (db) => {
     const cursor = readCursor(input.cursor, 2);
-    const { expr, cast } = sortColumns[input.sort];
+    const { cast } = sortColumns[input.sort];
+    // A partner's candidates are its share rows (sorted by the copied keys); staff scan the deals.
+    const viaShares = principal.kind === 'partner';
+    const expr = viaShares ? shareSortColumns[input.sort] : sortColumns[input.sort].expr;
+    const idColumn = viaShares ? opportunityShares.opportunityId : opportunities.id;
     const after =
       cursor &&
       (input.direction === 'desc'
-        ? sql`(${expr}, ${opportunities.id}) < (${cursor[0]}::${sql.raw(cast)}, ${cursor[1]}::uuid)`
-        : sql`(${expr}, ${opportunities.id}) > (${cursor[0]}::${sql.raw(cast)}, ${cursor[1]}::uuid)`);
+        ? sql`(${expr}, ${idColumn}) < (${cursor[0]}::${sql.raw(cast)}, ${cursor[1]}::uuid)`
+        : sql`(${expr}, ${idColumn}) > (${cursor[0]}::${sql.raw(cast)}, ${cursor[1]}::uuid)`);
     const ownerId = input.mine && principal.kind === 'internal' ? principal.userId : input.ownerId;
     const where = and(
-      visible(principal).opportunities(),
+      viaShares ? visible(principal).opportunityShares() : visible(principal).opportunities(),
       input.includeArchived ? undefined : sql`${opportunities.archivedAt} is null`,
       input.stages?.length ? inArray(opportunities.stage, input.stages) : undefined,
       ownerId ? eq(opportunities.ownerId, ownerId) : undefined,
@@ -120,17 +137,20 @@ export async function listOpportunities(
         updatedAt: opportunities.updatedAt,
         archivedAt: opportunities.archivedAt,
         version: opportunities.version,
-        share: shareColumn(principal).as('share'),
+        share: (viaShares ? sql<ShareAccess | null>`${opportunityShares.access}` : shareColumn(principal)).as(
+          'share',
+        ),
         sortKey: sql`${expr}`.as('sort_key'),
         sortValue: sql<string>`(${expr})::text`.as('sort_value'),
       })
-      .from(opportunities)
+      .from(viaShares ? opportunityShares : opportunities)
       .$dynamic();
-    const page = (
-      input.q ? candidates.innerJoin(accounts, eq(accounts.id, opportunities.accountId)) : candidates
-    )
+    const deals = viaShares
+      ? candidates.innerJoin(opportunities, eq(opportunities.id, opportunityShares.opportunityId))
+      : candidates;
+    const page = (input.q ? deals.innerJoin(accounts, eq(accounts.id, opportunities.accountId)) : deals)
       .where(where)
-      .orderBy(order(expr), order(opportunities.id))
+      .orderBy(order(expr), order(idColumn))
       .limit(input.limit + 1)
       .as('page');
     const rows = await db

@@ -9,6 +9,7 @@
 import {
   accounts,
   contacts,
+  documents,
   type Opportunity,
   opportunities,
   opportunityShares,
@@ -28,7 +29,8 @@ export type Action =
   | 'changeOwner'
   | 'readInternalFields'
   | 'share'
-  | 'manage';
+  | 'manage'
+  | 'delete';
 
 export type Resource =
   | { type: 'opportunity'; ownerId?: string; share?: ShareAccess | null; closed?: boolean }
@@ -37,12 +39,57 @@ export type Resource =
   | { type: 'user'; id?: string }
   | { type: 'apiKey' }
   | { type: 'dashboard' }
+  /** The product catalogue and its configuration rules: staff read, leaders maintain (`manage`). */
+  | { type: 'product' }
+  /**
+   * A quote on a deal: staff data (our prices and discounts); partners see none. `update` edits
+   * and versions it, `changeStage` sends/accepts/rejects: the deal's owner or a leader.
+   */
+  | { type: 'quote'; dealOwnerId?: string }
+  /** Automation settings (default deal, follow-ups, loss reasons, priority criteria, cadences). */
+  | { type: 'automation' }
+  /** A calendar meeting: staff organise them; the organizer or a leader changes or cancels one. */
+  | { type: 'meeting'; organizerId?: string }
+  /** A logged call/visit/e-mail/meeting/note or a follow-up task: staff data, never a partner's. */
+  | { type: 'activity'; ownerId?: string; createdBy?: string | null }
+  /** A rep's monthly revenue target; `manage` sets or changes it. */
+  | { type: 'salesTarget'; userId?: string }
+  /** Reports and their CSV exports (staff; a rep's figures are limited to own deals, see reportOwnerScope). */
+  | { type: 'report' }
   /** The EDI bridge's own calls: ingest files, reserve control numbers, record outbound files. */
   | { type: 'ediExchange' }
   /** Trading-partner profiles and the EDI message log (monitor, reprocess). */
   | { type: 'ediProfile' }
   /** A partner's deal registration; `manage` is the review (approve/reject). */
-  | { type: 'registration'; partnerOrgId?: string };
+  | { type: 'registration'; partnerOrgId?: string }
+  /** A CSV import run: staff work; `createdBy` uploaded it, leaders may act on anyone's. */
+  | { type: 'csvImport'; createdBy?: string }
+  /**
+   * Membership of a team: internal staff (`partnerOrgId` null) or one partner organisation's
+   * users. `manage` = invite, (de)activate, change role.
+   */
+  | { type: 'teamMember'; partnerOrgId: string | null }
+  /** GDPR: export and erasure of a contact's or a user's personal data. */
+  | { type: 'personalData' }
+  /**
+   * A lead. Staff `manage` it (qualify, assign, convert) and `share` it (offer to a partner);
+   * a partner reads one only while it is offered to its organisation, `update` = answer the
+   * pending offer, `readInternalFields` = the contact details, once accepted.
+   */
+  | { type: 'lead'; offeredPartnerOrgId?: string | null; offerStatus?: string | null }
+  /**
+   * A rich-text document of a deal: the deal's facts plus whether the document is marked shared.
+   * Partners reach it only through a share on the deal AND the mark; staff by their deal rights.
+   * `manage` = rename/archive, `share` = mark shared/unshared, `update` = edit the content.
+   */
+  | {
+      type: 'document';
+      ownerId?: string;
+      share?: ShareAccess | null;
+      closed?: boolean;
+      sharedWithPartners?: boolean;
+      archived?: boolean;
+    };
 
 /** Fields a partner with an edit share may change on a deal; everything else is staff-only. */
 export const partnerEditableOpportunityFields = ['amountMinor', 'expectedCloseDate', 'description'] as const;
@@ -60,11 +107,45 @@ export function can(p: Principal, action: Action, resource: Resource): boolean {
       return p.kind === 'internal' || p.kind === 'partner';
     case 'apiKey':
       return internal && p.role === 'admin' && action === 'manage';
+    case 'product':
+      if (action === 'read') return internal;
+      return leader && action === 'manage';
+    case 'quote':
+      if (action === 'read') return internal;
+      if (action === 'create' || action === 'update' || action === 'changeStage')
+        return leader || (internal && resource.dealOwnerId === p.userId);
+      return false;
+    case 'automation':
+      // Everyone on staff reads the lists (loss reasons, overdue cadences); admins configure.
+      if (action === 'read') return internal;
+      if (action === 'update') return leader;
+      return internal && p.role === 'admin' && action === 'manage';
+    case 'meeting':
+      if (action === 'read' || action === 'create') return internal;
+      if (action === 'update' || action === 'archive')
+        return leader || (internal && resource.organizerId === p.userId);
+      return false;
+    case 'activity':
+      if (!internal) return false;
+      if (action === 'read' || action === 'create') return true;
+      // A rep changes what is theirs (owner or author); leaders keep the team's lists tidy.
+      if (action === 'update' || action === 'delete' || action === 'changeOwner')
+        return leader || resource.ownerId === p.userId || resource.createdBy === p.userId;
+      return false;
+    case 'salesTarget':
+      if (action === 'read') return leader || (internal && resource.userId === p.userId);
+      return leader && action === 'manage';
+    case 'report':
+      return internal && action === 'read';
     case 'ediExchange':
       return hasScope(p, 'edi');
     case 'ediProfile':
       if (action === 'read') return leader || hasScope(p, 'edi');
       return internal && p.role === 'admin' && (action === 'manage' || action === 'update');
+    case 'csvImport':
+      if (p.kind !== 'internal') return false;
+      if (action === 'create') return true;
+      return (action === 'read' || action === 'update') && (leader || resource.createdBy === p.userId);
     case 'registration':
       if (action === 'create') return p.kind === 'partner';
       if (action === 'read')
@@ -72,6 +153,30 @@ export function can(p: Principal, action: Action, resource: Resource): boolean {
       // Duplicate candidates name other partners' registrations: staff only.
       if (action === 'readInternalFields') return internal;
       return leader && action === 'manage';
+    case 'teamMember':
+      if (internal && p.role === 'admin') return action === 'read' || action === 'manage';
+      if (p.kind !== 'partner' || resource.partnerOrgId !== p.partnerOrgId) return false;
+      return action === 'read' || (action === 'manage' && p.role === 'partner_admin');
+    case 'personalData':
+      return internal && p.role === 'admin' && action === 'manage';
+    case 'lead': {
+      const offeredToMe = p.kind === 'partner' && resource.offeredPartnerOrgId === p.partnerOrgId;
+      switch (action) {
+        case 'create':
+          return internal || hasScope(p, 'leads');
+        case 'read':
+          return internal || offeredToMe;
+        case 'readInternalFields':
+          return internal || (offeredToMe && resource.offerStatus === 'accepted');
+        case 'update':
+          return offeredToMe && resource.offerStatus === 'pending';
+        case 'manage':
+        case 'share':
+          return internal;
+        default:
+          return false;
+      }
+    }
     case 'user':
       if (action === 'read') return internal || (p.kind === 'partner' && resource.id === p.userId);
       if (action === 'update')
@@ -107,6 +212,26 @@ export function can(p: Principal, action: Action, resource: Resource): boolean {
         default:
           return false;
       }
+    case 'document': {
+      const own = internal && resource.ownerId === p.userId;
+      const partnerSees = p.kind === 'partner' && !!resource.share && resource.sharedWithPartners === true;
+      switch (action) {
+        case 'read':
+          return internal || partnerSees;
+        case 'update':
+          if (resource.archived) return false;
+          return leader || own || (partnerSees && resource.share === 'edit' && !resource.closed);
+        case 'create':
+        case 'manage':
+        case 'archive':
+          return leader || own;
+        case 'share':
+          // Marking a document shared hands it to every partner on the deal: as for the deal's shares.
+          return leader || own;
+        default:
+          return false;
+      }
+    }
     case 'opportunity': {
       const own = internal && resource.ownerId === p.userId;
       switch (action) {
@@ -182,6 +307,12 @@ export function visible(p: Principal) {
       if (partnerOrg) return sharedOpportunityOf(partnerOrg)(opportunities.id);
       return none;
     },
+    /** A partner's own share rows (the driving table of its deal list). */
+    opportunityShares(): SQL | undefined {
+      if (seesAll) return undefined;
+      if (partnerOrg) return sql`${opportunityShares.partnerOrgId} = ${partnerOrg}`;
+      return none;
+    },
     accounts(): SQL | undefined {
       if (seesAll) return undefined;
       if (partnerOrg)
@@ -194,6 +325,13 @@ export function visible(p: Principal) {
     orders(): SQL | undefined {
       if (p.kind === 'internal') return undefined;
       if (partnerOrg) return sql`${orders.partnerOrgId} = ${partnerOrg}`;
+      return none;
+    },
+    /** Deal documents: staff all; a partner only those marked shared, on deals shared with it. */
+    documents(): SQL | undefined {
+      if (p.kind === 'internal') return undefined;
+      if (partnerOrg)
+        return sql`${documents.sharedWithPartners} and exists (select 1 from ${opportunityShares} where ${opportunityShares.opportunityId} = ${documents.opportunityId} and ${opportunityShares.partnerOrgId} = ${partnerOrg})`;
       return none;
     },
     contacts(): SQL | undefined {
@@ -239,4 +377,19 @@ export function project(p: Principal) {
       return { ...rest, mobile: null } as unknown as T;
     },
   };
+}
+
+/** Activities are staff data: internal users see all, everyone else none (decision 010). */
+export function visibleActivities(p: Principal): SQL | undefined {
+  return p.kind === 'internal' ? undefined : sql`false`;
+}
+
+/**
+ * Whose deals and targets a report may count: a manager or admin the whole team's (`null`),
+ * a rep only their own (their user id). Anyone else gets no report (FORBIDDEN).
+ */
+export function reportOwnerScope(p: Principal): string | null {
+  assertCan(p, 'read', { type: 'report' });
+  if (p.kind !== 'internal') throw forbidden();
+  return p.role === 'rep' ? p.userId : null;
 }
