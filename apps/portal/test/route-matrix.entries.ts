@@ -22,7 +22,8 @@ export interface RouteCase {
 }
 
 export interface RouteEntry {
-  loader?: RouteCase;
+  /** One case, or several (the shared record, then foreign ones). */
+  loader?: RouteCase | RouteCase[];
   action?: RouteCase[];
 }
 
@@ -66,24 +67,26 @@ export const routeMatrix: Record<string, RouteEntry> = {
     ],
   },
   '_app.accounts.$id._index': {
-    loader: { path: (w) => `/accounts/${w.account.id}`, expect: { ...sharedDealRead, default: 200 } },
+    loader: [
+      { path: (w) => `/accounts/${w.account.id}`, expect: { ...sharedDealRead, default: 200 } },
+      {
+        name: "another rep's account, no deal shared",
+        path: (w) => `/accounts/${w.foreignAccount.id}`,
+        expect: { ...signedIn, partnerEdit: 404, partnerView: 404, partnerNone: 404, default: 200 },
+      },
+    ],
     action: [
       {
         name: 'archive (the account still has open deals: a conflict for those allowed)',
         path: (w) => `/accounts/${w.account.id}`,
         form: () => ({ intent: 'archive' }),
-        expect: {
-          ...staffOnly,
-          repOther: 403,
-          partnerNone: 404,
-          default: 409,
-        },
+        expect: { ...staffOnly, repOther: 403, default: 409 },
       },
       {
-        name: 'archive an account without deals',
+        name: "archive another rep's account",
         path: (w) => `/accounts/${w.foreignAccount.id}`,
         form: () => ({ intent: 'archive' }),
-        expect: { ...staffOnly, partnerEdit: 404, partnerView: 404, partnerNone: 404, default: 409 },
+        expect: { ...staffOnly, repOwner: 403, default: 409 },
       },
     ],
   },
@@ -119,7 +122,14 @@ export const routeMatrix: Record<string, RouteEntry> = {
     ],
   },
   '_app.contacts.$id._index': {
-    loader: { path: (w) => `/contacts/${w.contact.id}`, expect: { ...sharedDealRead, default: 200 } },
+    loader: [
+      { path: (w) => `/contacts/${w.contact.id}`, expect: { ...sharedDealRead, default: 200 } },
+      {
+        name: 'the contact of a deal shared with nobody',
+        path: (w) => `/contacts/${w.foreignContact.id}`,
+        expect: { ...signedIn, partnerEdit: 404, partnerView: 404, partnerNone: 404, default: 200 },
+      },
+    ],
     action: [
       {
         path: (w) => `/contacts/${w.contact.id}`,
@@ -169,7 +179,19 @@ export const routeMatrix: Record<string, RouteEntry> = {
     ],
   },
   '_app.opportunities.$id._index': {
-    loader: { path: (w) => `/opportunities/${w.deal.id}`, expect: { ...sharedDealRead, default: 200 } },
+    loader: [
+      { path: (w) => `/opportunities/${w.deal.id}`, expect: { ...sharedDealRead, default: 200 } },
+      {
+        name: 'a deal shared with nobody',
+        path: (w) => `/opportunities/${w.foreignDeal.id}`,
+        expect: { ...signedIn, partnerEdit: 404, partnerView: 404, partnerNone: 404, default: 200 },
+      },
+      {
+        name: 'an unknown id',
+        path: () => `/opportunities/${unknownId}`,
+        expect: { ...signedIn, default: 404 },
+      },
+    ],
     action: [
       {
         name: 'change the stage',
@@ -197,10 +219,17 @@ export const routeMatrix: Record<string, RouteEntry> = {
     ],
   },
   '_app.opportunities.$id.edit': {
-    loader: {
-      path: (w) => `/opportunities/${w.deal.id}/edit`,
-      expect: { ...sharedDealWrite, partnerEdit: 200, default: 200 },
-    },
+    loader: [
+      {
+        path: (w) => `/opportunities/${w.deal.id}/edit`,
+        expect: { ...sharedDealWrite, partnerEdit: 200, default: 200 },
+      },
+      {
+        name: 'a deal shared with nobody',
+        path: (w) => `/opportunities/${w.foreignDeal.id}/edit`,
+        expect: { ...sharedDealWrite, partnerEdit: 404, partnerView: 404, default: 200 },
+      },
+    ],
     action: [
       {
         path: (w) => `/opportunities/${w.deal.id}/edit`,
@@ -217,10 +246,14 @@ export const routeMatrix: Record<string, RouteEntry> = {
     ],
   },
   '_app.opportunities.$id.shares': {
-    loader: {
-      path: (w) => `/opportunities/${w.deal.id}/shares`,
-      expect: { ...sharedDealWrite, default: 200 },
-    },
+    loader: [
+      { path: (w) => `/opportunities/${w.deal.id}/shares`, expect: { ...sharedDealWrite, default: 200 } },
+      {
+        name: 'a deal shared with nobody',
+        path: (w) => `/opportunities/${w.foreignDeal.id}/shares`,
+        expect: { ...sharedDealWrite, partnerEdit: 404, partnerView: 404, default: 200 },
+      },
+    ],
     action: [
       {
         name: 'share',
@@ -261,21 +294,32 @@ export const routeMatrix: Record<string, RouteEntry> = {
     ],
   },
   '_app.registrations.$id': {
-    loader: {
-      path: (w) => `/registrations/${w.registrationId}`,
-      expect: { ...signedIn, partnerView: 404, partnerNone: 404, default: 200 },
-    },
+    loader: [
+      {
+        path: (w) => `/registrations/${w.registrationId}`,
+        expect: { ...signedIn, partnerView: 404, partnerNone: 404, default: 200 },
+      },
+      {
+        name: "another partner's registration",
+        path: (w) => `/registrations/${w.foreignRegistrationId}`,
+        expect: { ...signedIn, partnerEdit: 404, partnerView: 404, default: 200 },
+      },
+    ],
     action: [
       {
         name: 'approve as a new account',
         path: (w) => `/registrations/${w.registrationId}`,
-        form: () => ({ intent: 'approve' }),
+        form: () => ({
+          intent: 'approve',
+          street: 'Am Markt 1',
+          postalCode: '04109',
+          city: 'Leipzig',
+          country: 'DE',
+        }),
         expect: {
           ...staffOnly,
           repOwner: 403,
           repOther: 403,
-          partnerView: 404,
-          partnerNone: 404,
           default: 'redirect',
         },
       },
@@ -287,8 +331,6 @@ export const routeMatrix: Record<string, RouteEntry> = {
           ...staffOnly,
           repOwner: 403,
           repOther: 403,
-          partnerView: 404,
-          partnerNone: 404,
           default: 'redirect',
         },
       },

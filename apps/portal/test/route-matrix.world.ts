@@ -219,7 +219,6 @@ export async function makeWorld(db: Database, people: People): Promise<World> {
     foreignAccount.name,
     foreignAccountDeal.name,
     foreignContact.lastName,
-    `Registriert Ohne ${tag}`,
     `Matrix-Profil ${tag}`,
   ];
   const hidden = [
@@ -246,8 +245,22 @@ export async function makeWorld(db: Database, people: People): Promise<World> {
     ediMessageId: message!.id,
     spareUser: { id: spare.id, email: spare.email },
     secrets: {
-      partnerEdit: [...foreign, ...hidden, orgs.view.name, orgs.none.name, `PO-VIEW-${tag}`],
-      partnerView: [...foreign, ...hidden, orgs.edit.name, orgs.none.name, `Registriert Edit ${tag}`],
+      partnerEdit: [
+        ...foreign,
+        ...hidden,
+        orgs.view.name,
+        orgs.none.name,
+        `PO-VIEW-${tag}`,
+        `Registriert Ohne ${tag}`,
+      ],
+      partnerView: [
+        ...foreign,
+        ...hidden,
+        orgs.edit.name,
+        orgs.none.name,
+        `Registriert Edit ${tag}`,
+        `Registriert Ohne ${tag}`,
+      ],
       partnerNone: [
         ...foreign,
         ...hidden,
