@@ -47,6 +47,8 @@ interface World {
   ownerEmail: string;
   ediProfileId: string;
   registrationId: string;
+  /** A catalogue product with a rule, and a draft quote on the deal (quotes, products). */
+  quoteWorld: { productId: string; ruleId: string; quoteId: string; quoteVersion: number };
 }
 
 type Entry = {
@@ -295,6 +297,129 @@ const matrix: Record<string, Entry> = {
     input: (w) => ({ id: w.registrationId, reason: 'Dublette' }),
     expect: { ...staffOnly, repOwner: 'FORBIDDEN', repOther: 'FORBIDDEN', default: 'ok' },
   },
+  'product.list': { input: () => ({}), expect: { ...staffOnly, default: 'ok' } },
+  'product.byId': { input: (w) => ({ id: w.quoteWorld.productId }), expect: { ...staffOnly, default: 'ok' } },
+  'product.create': {
+    input: () => ({
+      sku: 'MATRIX-2',
+      name: 'Neu',
+      unit: 'Stk',
+      listPriceMinor: 1,
+      currency: 'EUR',
+      taxRateBp: 700,
+    }),
+    expect: { ...staffOnly, repOwner: 'FORBIDDEN', repOther: 'FORBIDDEN', default: 'ok' },
+  },
+  'product.update': {
+    input: (w) => ({
+      id: w.quoteWorld.productId,
+      data: {
+        sku: 'MATRIX-1',
+        name: 'Umbenannt',
+        unit: 'Stk',
+        listPriceMinor: 2,
+        currency: 'EUR',
+        taxRateBp: 1900,
+      },
+    }),
+    expect: { ...staffOnly, repOwner: 'FORBIDDEN', repOther: 'FORBIDDEN', default: 'ok' },
+  },
+  'product.rules': { input: () => undefined, expect: { ...staffOnly, default: 'ok' } },
+  'product.createRule': {
+    input: (w) => ({
+      kind: 'quantity_discount',
+      productId: w.quoteWorld.productId,
+      minQuantity: '5',
+      discountBp: 100,
+    }),
+    expect: { ...staffOnly, repOwner: 'FORBIDDEN', repOther: 'FORBIDDEN', default: 'ok' },
+  },
+  'product.setRuleActive': {
+    input: (w) => ({ id: w.quoteWorld.ruleId, active: false }),
+    expect: { ...staffOnly, repOwner: 'FORBIDDEN', repOther: 'FORBIDDEN', default: 'ok' },
+  },
+  // Quotes are staff data: partners get FORBIDDEN even on a deal shared with them.
+  'quote.forOpportunity': {
+    input: (w) => ({ opportunityId: w.deal.id }),
+    expect: { ...staffOnly, default: 'ok' },
+  },
+  'quote.byId': { input: (w) => ({ id: w.quoteWorld.quoteId }), expect: { ...staffOnly, default: 'ok' } },
+  'quote.pdf': { input: (w) => ({ id: w.quoteWorld.quoteId }), expect: { ...staffOnly, default: 'ok' } },
+  'quote.create': {
+    input: (w) => ({ opportunityId: w.deal.id }),
+    expect: { ...staffOnly, repOther: 'FORBIDDEN', default: 'ok' },
+  },
+  'quote.save': {
+    input: (w) => ({
+      id: w.quoteWorld.quoteId,
+      version: w.quoteWorld.quoteVersion,
+      discountBp: 0,
+      lines: [{ productId: w.quoteWorld.productId, quantity: '1' }],
+    }),
+    expect: { ...staffOnly, repOther: 'FORBIDDEN', default: 'ok' },
+  },
+  'quote.newVersion': {
+    input: (w) => ({ id: w.quoteWorld.quoteId, version: w.quoteWorld.quoteVersion }),
+    expect: { ...staffOnly, repOther: 'FORBIDDEN', default: 'ok' },
+  },
+  'quote.send': {
+    input: (w) => ({ id: w.quoteWorld.quoteId, version: w.quoteWorld.quoteVersion }),
+    expect: { ...staffOnly, repOther: 'FORBIDDEN', default: 'ok' },
+  },
+  'quote.accept': {
+    input: (w) => ({ id: w.quoteWorld.quoteId, version: w.quoteWorld.quoteVersion }),
+    expect: { ...staffOnly, repOther: 'FORBIDDEN', default: 'ok' },
+  },
+  'quote.reject': {
+    input: (w) => ({ id: w.quoteWorld.quoteId, version: w.quoteWorld.quoteVersion }),
+    expect: { ...staffOnly, repOther: 'FORBIDDEN', default: 'ok' },
+  },
+  'quote.expire': {
+    input: (w) => ({ id: w.quoteWorld.quoteId, version: w.quoteWorld.quoteVersion }),
+    expect: { ...staffOnly, repOther: 'FORBIDDEN', default: 'ok' },
+  },
+  'activity.create': {
+    input: (w) => ({ type: 'note', subject: 'Matrix', opportunityId: w.deal.id, done: true }),
+    expect: { ...staffOnly, default: 'ok' },
+  },
+  'activity.update': {
+    input: (w) => ({ id: w.activityId, data: { subject: 'Matrix geändert' } }),
+    expect: { ...staffOnly, repOther: 'FORBIDDEN', default: 'ok' },
+  },
+  'activity.complete': {
+    input: (w) => ({ id: w.activityId }),
+    expect: { ...staffOnly, repOther: 'FORBIDDEN', default: 'ok' },
+  },
+  'activity.delete': {
+    input: (w) => ({ id: w.activityId }),
+    expect: { ...staffOnly, repOther: 'FORBIDDEN', default: 'ok' },
+  },
+  'activity.timeline': {
+    input: (w) => ({ opportunityId: w.deal.id }),
+    expect: { ...staffOnly, default: 'ok' },
+  },
+  'activity.followUps': { input: () => ({}), expect: { ...staffOnly, default: 'ok' } },
+  'target.list': { input: () => ({ year: 2026 }), expect: { ...staffOnly, default: 'ok' } },
+  'target.setAnnual': {
+    input: (w) => ({ userId: w.otherUserId, year: 2026, businessType: 'new', annualMinor: 1_200 }),
+    expect: { ...staffOnly, repOwner: 'FORBIDDEN', repOther: 'FORBIDDEN', default: 'ok' },
+  },
+  'target.setMonth': {
+    input: (w) => ({ userId: w.otherUserId, year: 2026, month: 3, businessType: 'new', amountMinor: 100 }),
+    expect: { ...staffOnly, repOwner: 'FORBIDDEN', repOther: 'FORBIDDEN', default: 'ok' },
+  },
+  // Reports are staff-only; a rep's figures cover their own deals (decision 010).
+  'report.pipeline': { input: () => ({ groupBy: 'partner' }), expect: { ...staffOnly, default: 'ok' } },
+  'report.gantt': { input: () => ({}), expect: { ...staffOnly, default: 'ok' } },
+  'report.kpis': { input: () => ({}), expect: { ...staffOnly, default: 'ok' } },
+  'report.forecast': { input: () => ({}), expect: { ...staffOnly, default: 'ok' } },
+  'report.revenue': { input: () => ({}), expect: { ...staffOnly, default: 'ok' } },
+  'report.lossReasons': { input: () => ({}), expect: { ...staffOnly, default: 'ok' } },
+  'report.partners': { input: () => ({}), expect: { ...staffOnly, default: 'ok' } },
+  'report.csv': {
+    input: () => ({ report: 'forecast', params: {} }),
+    expect: { ...staffOnly, default: 'ok' },
+  },
   'share.list': { input: (w) => ({ opportunityId: w.deal.id }), expect: { ...dealWrite, default: 'ok' } },
   'share.set': {
     input: (w) => ({ opportunityId: w.deal.id, partnerOrgId: w.partnerEditOrgId, access: 'view' }),
@@ -347,6 +472,35 @@ beforeAll(async () => {
     estimatedAmountMinor: 100_000,
     products: 'Fräse',
   });
+  const quoteAdmin = callerFor(db, admin.principal).caller;
+  const product = await quoteAdmin.product.create({
+    sku: 'MATRIX-1',
+    name: 'Matrix-Produkt',
+    unit: 'Stk',
+    listPriceMinor: 1000,
+    currency: 'EUR',
+    taxRateBp: 1900,
+    active: true,
+  });
+  const rule = await quoteAdmin.product.createRule({
+    kind: 'quantity_discount',
+    productId: product.id,
+    minQuantity: '10',
+    discountBp: 500,
+  });
+  const quote = await quoteAdmin.quote.create({ opportunityId: deal.id });
+  const quoteWorld = {
+    productId: product.id,
+    ruleId: rule.id,
+    quoteId: quote.id,
+    quoteVersion: quote.version,
+  };
+  const activity = await callerFor(db, owner.principal).caller.activity.create({
+    type: 'task',
+    subject: 'Matrix-Wiedervorlage',
+    opportunityId: deal.id,
+    dueAt: new Date(Date.now() + 86_400_000),
+  });
   world = {
     principals: {
       anonymous: anonymous(),
@@ -367,6 +521,7 @@ beforeAll(async () => {
     ownerEmail: owner.user.email,
     ediProfileId: profile.id,
     registrationId: registration.id,
+    quoteWorld,
   };
 });
 

@@ -6,6 +6,8 @@ import { dashboardRouter } from './routers/dashboard.ts';
 import { ediRouter } from './routers/edi.ts';
 import { opportunityRouter } from './routers/opportunity.ts';
 import { orderRouter } from './routers/order.ts';
+import { productRouter } from './routers/product.ts';
+import { quoteRouter } from './routers/quote.ts';
 import { registrationRouter } from './routers/registration.ts';
 import { shareRouter } from './routers/share.ts';
 import { userRouter } from './routers/user.ts';
@@ -21,6 +23,8 @@ export const appRouter = router({
   apiKey: apiKeyRouter,
   edi: ediRouter,
   order: orderRouter,
+  product: productRouter,
+  quote: quoteRouter,
   share: shareRouter,
   registration: registrationRouter,
 });
