@@ -102,6 +102,9 @@ export const opportunityShares = pgTable(
     dealAmountMinor: bigint('deal_amount_minor', { mode: 'number' }),
     /** `coalesce(expected_close_date, '9999-12-31')`, as the list sorts it. */
     dealCloseDate: date('deal_close_date', { mode: 'string' }),
+    /** The deal's account and named contact, so row-level security on them is one index probe. */
+    dealAccountId: uuid('deal_account_id'),
+    dealContactId: uuid('deal_contact_id'),
     ...timestamps,
   },
   (t) => [
@@ -112,6 +115,8 @@ export const opportunityShares = pgTable(
     index('opportunity_shares_partner_name_idx').on(t.partnerOrgId, t.dealName, t.opportunityId),
     index('opportunity_shares_partner_amount_idx').on(t.partnerOrgId, t.dealAmountMinor, t.opportunityId),
     index('opportunity_shares_partner_close_idx').on(t.partnerOrgId, t.dealCloseDate, t.opportunityId),
+    index('opportunity_shares_partner_account_idx').on(t.partnerOrgId, t.dealAccountId),
+    index('opportunity_shares_partner_contact_idx').on(t.partnerOrgId, t.dealContactId),
   ],
 );
 
