@@ -47,6 +47,8 @@ interface World {
   ownerEmail: string;
   ediProfileId: string;
   registrationId: string;
+  /** A follow-up task on the deal, owned by repOwner. */
+  activityId: string;
   /** A catalogue product with a rule, and a draft quote on the deal (quotes, products). */
   quoteWorld: { productId: string; ruleId: string; quoteId: string; quoteVersion: number };
 }
@@ -521,6 +523,7 @@ beforeAll(async () => {
     ownerEmail: owner.user.email,
     ediProfileId: profile.id,
     registrationId: registration.id,
+    activityId: activity.id,
     quoteWorld,
   };
 });

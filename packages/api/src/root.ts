@@ -1,4 +1,5 @@
 import { accountRouter } from './routers/account.ts';
+import { activityRouter } from './routers/activity.ts';
 import { apiKeyRouter } from './routers/apiKey.ts';
 import { authRouter } from './routers/auth.ts';
 import { contactRouter } from './routers/contact.ts';
@@ -9,7 +10,9 @@ import { orderRouter } from './routers/order.ts';
 import { productRouter } from './routers/product.ts';
 import { quoteRouter } from './routers/quote.ts';
 import { registrationRouter } from './routers/registration.ts';
+import { reportRouter } from './routers/report.ts';
 import { shareRouter } from './routers/share.ts';
+import { targetRouter } from './routers/target.ts';
 import { userRouter } from './routers/user.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
@@ -27,6 +30,9 @@ export const appRouter = router({
   quote: quoteRouter,
   share: shareRouter,
   registration: registrationRouter,
+  activity: activityRouter,
+  target: targetRouter,
+  report: reportRouter,
 });
 
 export type AppRouter = typeof appRouter;
