@@ -410,7 +410,7 @@ const matrix: Record<string, Entry> = {
     input: (w) => ({ userId: w.otherUserId, year: 2026, month: 3, businessType: 'new', amountMinor: 100 }),
     expect: { ...staffOnly, repOwner: 'FORBIDDEN', repOther: 'FORBIDDEN', default: 'ok' },
   },
-  // Reports are staff-only; a rep's figures cover their own deals (decision 010).
+  // Reports are staff-only; a rep's figures cover their own deals (decision 011).
   'report.pipeline': { input: () => ({ groupBy: 'partner' }), expect: { ...staffOnly, default: 'ok' } },
   'report.gantt': { input: () => ({}), expect: { ...staffOnly, default: 'ok' } },
   'report.kpis': { input: () => ({}), expect: { ...staffOnly, default: 'ok' } },

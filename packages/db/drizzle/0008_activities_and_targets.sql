@@ -28,7 +28,7 @@ CREATE INDEX "opportunities_open_pipeline_idx" ON "opportunities" USING btree ("
 --> statement-breakpoint
 CREATE INDEX "opportunities_closed_idx" ON "opportunities" USING btree ("closed_at") INCLUDE ("owner_id", "stage", "business_type", "currency", "amount_minor") WHERE "archived_at" IS NULL AND "closed_at" IS NOT NULL;
 --> statement-breakpoint
--- Activities and targets are staff data (docs/decisions/010-activities-and-reports-for-partners.md):
+-- Activities and targets are staff data (docs/decisions/011-activities-and-reports-are-staff-only.md):
 -- no GRANT to konsort_partner, and row-level security on with no partner policy, so even a
 -- later grant shows a partner no row until a policy says which.
 ALTER TABLE "activities" ENABLE ROW LEVEL SECURITY;

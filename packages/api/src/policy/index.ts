@@ -379,7 +379,7 @@ export function project(p: Principal) {
   };
 }
 
-/** Activities are staff data: internal users see all, everyone else none (decision 010). */
+/** Activities are staff data: internal users see all, everyone else none (decision 011). */
 export function visibleActivities(p: Principal): SQL | undefined {
   return p.kind === 'internal' ? undefined : sql`false`;
 }
