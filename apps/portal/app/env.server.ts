@@ -21,6 +21,15 @@ const envSchema = z.object({
   /** Run the EDI bridge beside the portal on a local-folder mailbox (`<data dir>/edi/…`). */
   KONSORT_EDI_BRIDGE: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /** Outgoing mail server, `smtp://user:pass@host:587` or `smtps://…`; unset = .eml files in `<data dir>/outbox`. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'SMTP_URL must start with smtp:// or smtps://')
+    .optional(),
+  /** The From header of every mail Konsort sends. */
+  MAIL_FROM: z.string().min(3).default('Konsort <no-reply@konsort.local>'),
+  /** Run background jobs (mail, reminders) in this process. */
+  KONSORT_JOBS: bool.default(true),
 });
 
 export interface Env {
@@ -35,6 +44,11 @@ export interface Env {
   seed: boolean;
   ediBridge: boolean;
   logLevel: string;
+  /** SMTP server for outgoing mail; undefined → .eml files in `mailOutboxDir`. */
+  smtpUrl: string | undefined;
+  mailOutboxDir: string;
+  mailFrom: string;
+  jobs: boolean;
 }
 
 /** The one place that reads process.env in the portal. */
@@ -57,6 +71,10 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
     seed: raw.KONSORT_SEED,
     ediBridge: raw.KONSORT_EDI_BRIDGE,
     logLevel: raw.LOG_LEVEL ?? (raw.NODE_ENV === 'test' ? 'warn' : 'info'),
+    smtpUrl: raw.SMTP_URL,
+    mailOutboxDir: resolve(raw.KONSORT_DATA_DIR, 'outbox'),
+    mailFrom: raw.MAIL_FROM,
+    jobs: raw.KONSORT_JOBS,
   };
 }
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { hashPassword } from '@konsort/api';
+import { type BackgroundWorker, createBackgroundWorker } from '@konsort/api/jobs';
 import { openDatabase } from '@konsort/db';
 import { formatDemoLogins, seedDemo } from '@konsort/db/seed';
 import { pino } from 'pino';
@@ -28,6 +29,16 @@ export async function startServer(env: Env): Promise<PortalServer & { url: strin
     ? await startLocalEdiBridge({ db, dataDir: env.dataDir, portalUrl: url, logger })
     : null;
 
+  // Background jobs (mail delivery, reminders) beside the EDI bridge; SMTP or .eml files.
+  const worker: BackgroundWorker | null = env.jobs
+    ? createBackgroundWorker({
+        db: db.db,
+        mail: { smtpUrl: env.smtpUrl, outboxDir: env.mailOutboxDir, from: env.mailFrom },
+        logger: logger.child({ component: 'jobs' }),
+      })
+    : null;
+  worker?.start();
+
   const banner = [
     '',
     `Konsort portal: ${env.publicUrl ?? url}  (${env.production ? 'production' : 'development'}, ${db.driver})`,
@@ -36,6 +47,14 @@ export async function startServer(env: Env): Promise<PortalServer & { url: strin
           seeded.created ? 'Demo data created. Demo logins:' : 'Demo logins (demo data present):',
           '',
           formatDemoLogins(seeded.logins),
+        ]
+      : []),
+    ...(worker
+      ? [
+          '',
+          worker.mailTransport.kind === 'smtp'
+            ? 'Mail: sent over SMTP_URL'
+            : `Mail: no SMTP_URL set — mails are written as .eml files to ${env.mailOutboxDir}`,
         ]
       : []),
     ...(mailbox
@@ -55,6 +74,7 @@ export async function startServer(env: Env): Promise<PortalServer & { url: strin
     stopping = true;
     logger.info({ signal }, 'shutting down');
     try {
+      await worker?.stop();
       await mailbox?.stop();
       await server.close();
       await db.close();

@@ -8,7 +8,8 @@ import type { Principal } from './principal.ts';
  * row-level security limits every statement to what is shared with them — even one that
  * skipped the policy module. Staff and integrations run as the owner role (no RLS).
  *
- * One statement sets both: `set_config('role', …)` is SET ROLE, and `is_local` ends both with
+ * The user is set too (`konsort.user_id`): notifications are per person.
+ * One statement sets all: `set_config('role', …)` is SET ROLE, and `is_local` ends both with
  * the transaction, so a pooled connection never keeps a partner's identity.
  */
 export async function withPrincipalDb<T>(
@@ -19,7 +20,7 @@ export async function withPrincipalDb<T>(
   if (principal.kind !== 'partner') return fn(db);
   return db.transaction(async (tx) => {
     await tx.execute(
-      sql`select set_config('konsort.partner_org_id', ${principal.partnerOrgId}, true), set_config('role', 'konsort_partner', true)`,
+      sql`select set_config('konsort.partner_org_id', ${principal.partnerOrgId}, true), set_config('konsort.user_id', ${principal.userId}, true), set_config('role', 'konsort_partner', true)`,
     );
     // A transaction is a database for the domain functions: their own transactions nest as savepoints.
     return fn(tx as unknown as Database);

@@ -1,0 +1,14 @@
+export {
+  type ClaimedJob,
+  defaultBackoff,
+  type EnqueueInput,
+  enqueue,
+  type JobContext,
+  type JobHandler,
+  type JobLogger,
+  JobRunner,
+  type JobRunnerOptions,
+  LeaseLostError,
+  PermanentJobError,
+} from './runner.ts';
+export { type BackgroundWorker, type BackgroundWorkerOptions, createBackgroundWorker } from './worker.ts';

@@ -1,0 +1,42 @@
+/**
+ * The portal's background worker: one JobRunner with every handler of the app registered.
+ * Domain modules add their job kinds here, so the portal server starts them all with one call.
+ */
+import type { Database } from '@konsort/db';
+import { registerMailDelivery } from '../mail/deliver.ts';
+import { createMailTransport, type MailTransport } from '../mail/transport.ts';
+import { type JobLogger, JobRunner } from './runner.ts';
+
+export interface BackgroundWorkerOptions {
+  db: Database;
+  mail: { smtpUrl?: string | undefined; outboxDir: string; from: string };
+  logger?: JobLogger;
+  pollMs?: number;
+}
+
+export interface BackgroundWorker {
+  runner: JobRunner;
+  mailTransport: MailTransport;
+  start(): void;
+  /** Stops claiming, waits for the jobs in hand, closes the SMTP connection. */
+  stop(): Promise<void>;
+}
+
+export function createBackgroundWorker(options: BackgroundWorkerOptions): BackgroundWorker {
+  const runner = new JobRunner({
+    db: options.db,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+  });
+  const mailTransport = createMailTransport(options.mail);
+  registerMailDelivery(runner, options.db, mailTransport);
+  return {
+    runner,
+    mailTransport,
+    start: () => runner.start(),
+    async stop() {
+      await runner.stop();
+      mailTransport.close();
+    },
+  };
+}
