@@ -4,7 +4,7 @@
  * test, so nothing reaches the API unreviewed. Each call runs in a transaction that is rolled
  * back, so the calls cannot influence each other.
  */
-import { type Database, type Opportunity, users } from '@konsort/db';
+import { type Database, documents, type Opportunity, users } from '@konsort/db';
 import { createTestDatabase, type TestDatabase } from '@konsort/db/testing';
 import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
@@ -47,6 +47,8 @@ interface World {
   ownerEmail: string;
   ediProfileId: string;
   registrationId: string;
+  /** A document of the deal, marked shared with the deal's partners. */
+  documentId: string;
   /** A follow-up task on the deal, owned by repOwner. */
   activityId: string;
   /** A catalogue product with a rule, and a draft quote on the deal (quotes, products). */
@@ -422,6 +424,35 @@ const matrix: Record<string, Entry> = {
     input: () => ({ report: 'forecast', params: {} }),
     expect: { ...staffOnly, default: 'ok' },
   },
+  'document.list': {
+    input: (w) => ({ opportunityId: w.deal.id }),
+    expect: { ...people, partnerNone: 'NOT_FOUND', default: 'ok' },
+  },
+  'document.byId': {
+    input: (w) => ({ id: w.documentId }),
+    expect: { ...people, partnerNone: 'NOT_FOUND', default: 'ok' },
+  },
+  'document.create': {
+    input: (w) => ({ opportunityId: w.deal.id, title: 'Angebot' }),
+    expect: { ...dealWrite, default: 'ok' },
+  },
+  'document.rename': {
+    input: (w) => ({ id: w.documentId, title: 'Umbenannt' }),
+    expect: { ...dealWrite, default: 'ok' },
+  },
+  'document.setShared': {
+    input: (w) => ({ id: w.documentId, shared: false }),
+    expect: { ...dealWrite, default: 'ok' },
+  },
+  'document.archive': { input: (w) => ({ id: w.documentId }), expect: { ...dealWrite, default: 'ok' } },
+  'document.exportHtml': {
+    input: (w) => ({ id: w.documentId }),
+    expect: { ...people, partnerNone: 'NOT_FOUND', default: 'ok' },
+  },
+  'document.exportPdf': {
+    input: (w) => ({ id: w.documentId }),
+    expect: { ...people, partnerNone: 'NOT_FOUND', default: 'ok' },
+  },
   'share.list': { input: (w) => ({ opportunityId: w.deal.id }), expect: { ...dealWrite, default: 'ok' } },
   'share.set': {
     input: (w) => ({ opportunityId: w.deal.id, partnerOrgId: w.partnerEditOrgId, access: 'view' }),
@@ -503,6 +534,10 @@ beforeAll(async () => {
     opportunityId: deal.id,
     dueAt: new Date(Date.now() + 86_400_000),
   });
+  const [document] = await db
+    .insert(documents)
+    .values({ opportunityId: deal.id, title: 'Matrix-Dokument', sharedWithPartners: true })
+    .returning();
   world = {
     principals: {
       anonymous: anonymous(),
@@ -523,6 +558,7 @@ beforeAll(async () => {
     ownerEmail: owner.user.email,
     ediProfileId: profile.id,
     registrationId: registration.id,
+    documentId: document!.id,
     activityId: activity.id,
     quoteWorld,
   };

@@ -8,6 +8,7 @@ export * from './auth/password.ts';
 export * from './auth/service.ts';
 export * from './contacts/contacts.ts';
 export * from './context.ts';
+export * from './documents/documents.ts';
 export type { EdiMessageDetail, EdiMessageError, EdiStats } from './edi/monitor.ts';
 export { ediStats, getMessage } from './edi/monitor.ts';
 export { messagesInput as ediMessagesInput } from './edi/schemas.ts';

@@ -4,6 +4,7 @@ import { apiKeyRouter } from './routers/apiKey.ts';
 import { authRouter } from './routers/auth.ts';
 import { contactRouter } from './routers/contact.ts';
 import { dashboardRouter } from './routers/dashboard.ts';
+import { documentRouter } from './routers/document.ts';
 import { ediRouter } from './routers/edi.ts';
 import { opportunityRouter } from './routers/opportunity.ts';
 import { orderRouter } from './routers/order.ts';
@@ -23,6 +24,7 @@ export const appRouter = router({
   contact: contactRouter,
   opportunity: opportunityRouter,
   dashboard: dashboardRouter,
+  document: documentRouter,
   apiKey: apiKeyRouter,
   edi: ediRouter,
   order: orderRouter,

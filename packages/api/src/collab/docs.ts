@@ -1,6 +1,7 @@
 /** Document names and the access decision for one principal on one document. */
 import { type Database, opportunities, type ShareAccess } from '@konsort/db';
 import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { documentAccess } from '../documents/documents.ts';
 import { isClosed } from '../opportunities/stages.ts';
 import { can, shareAccessSql, visible } from '../policy/index.ts';
 import type { Principal } from '../principal.ts';
@@ -36,18 +37,20 @@ export function docRefFromUrl(url: string | undefined, prefix = '/collab/'): Doc
 }
 
 export type Access = 'read' | 'write';
-export type AccessDecision = { access: Access } | { deny: 403 | 404 };
+/** `opportunityId`: the deal a `document:` doc belongs to (its access changes with the deal's shares). */
+export type AccessDecision = { access: Access; opportunityId?: string } | { deny: 403 | 404 };
 
 export type Authorizer = (db: Database, principal: Principal, doc: DocRef) => Promise<AccessDecision>;
 
 /**
  * The default decision, from the policy module: the opportunity is read inside the principal's
  * `visible()` scope; `can(…, 'update', …)` grants write, `can(…, 'read', …)` read-only. An
- * archived deal is read-only for everyone. `document:` docs are not served yet (404).
+ * archived deal is read-only for everyone. `document:` docs are decided by the policy's `document`
+ * resource (`documentAccess`): partners need a share on the deal and the document marked shared.
  */
 export const defaultAuthorize: Authorizer = async (db, principal, doc) => {
   if (principal.kind === 'anonymous') return { deny: 403 };
-  if (doc.kind !== 'opportunity') return { deny: 404 };
+  if (doc.kind === 'document') return documentAccess(db, principal, doc.id);
   const share: SQL<string | null> =
     principal.kind === 'partner' ? shareAccessSql(principal.partnerOrgId) : sql<null>`null`;
   const [row] = await db

@@ -13,6 +13,8 @@ import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { checkDocumentUpdate } from '../documents/content.ts';
+import { writeTextPreview } from '../documents/documents.ts';
 import { AppError, isAppError } from '../errors.ts';
 import { subscribe } from '../events.ts';
 import { updateOpportunity } from '../opportunities/opportunities.ts';
@@ -45,6 +47,8 @@ export const closeCodes = {
   tryAgainLater: 1013,
   unauthenticated: 4401,
   forbidden: 4403,
+  /** A `document:` update that does not fit the editor schema (no reconnect: it would resend it). */
+  schemaMismatch: 4422,
 } as const;
 
 export interface CollabLimits {
@@ -74,6 +78,8 @@ export interface CollabLimits {
   unloadDelayMs: number;
   /** Re-run authorization for every connection this often (ms; 0 = never). Default 30 s. */
   revalidateIntervalMs: number;
+  /** A `document:` doc's plain-text preview is written at most this often (ms). Default 2000. */
+  textPreviewDelayMs: number;
 }
 
 export const defaultLimits: CollabLimits = {
@@ -90,6 +96,7 @@ export const defaultLimits: CollabLimits = {
   compactAfterUpdates: 500,
   unloadDelayMs: 2000,
   revalidateIntervalMs: 30_000,
+  textPreviewDelayMs: 2000,
 };
 
 /** pino-compatible (`logger.warn(obj, msg)`). */
@@ -137,7 +144,7 @@ export interface CollabStats {
   connections: number;
   pendingUpgrades: number;
   queuedMessages: number;
-  perDoc: { name: string; connections: number; tail: number; state: DocState }[];
+  perDoc: { name: string; connections: number; readOnly: number; tail: number; state: DocState }[];
 }
 
 type DocState = 'loading' | 'ready' | 'unloading' | 'failed';
@@ -184,6 +191,11 @@ interface DocEntry {
   projectionChain: Promise<unknown>;
   compacting: Promise<void> | null;
   serverClientId: number;
+  /** `document:` docs: the deal they belong to (its share changes re-check their connections). */
+  opportunityId: string | null;
+  /** `document:` docs: a text preview write is scheduled / running. */
+  previewTimer: NodeJS.Timeout | null;
+  previewWrite: Promise<void> | null;
 }
 
 class ProtocolError extends Error {
@@ -277,7 +289,12 @@ export function createCollabServer(options: CollabServerOptions) {
         probability: o.probability,
       });
     } else if (event.opportunityId) {
-      await revalidate(`opportunity:${event.opportunityId}`);
+      const dealId = event.opportunityId;
+      // The deal's own doc and every open document of that deal (shares, shared mark, archive).
+      const names = [...docs.values()]
+        .filter((e) => e.ref.name === `opportunity:${dealId}` || e.opportunityId === dealId)
+        .map((e) => e.ref.name);
+      await Promise.all(names.map((name) => revalidate(name)));
     } else {
       await revalidateAll();
     }
@@ -364,6 +381,9 @@ export function createCollabServer(options: CollabServerOptions) {
       projectionChain: Promise.resolve(),
       compacting: null,
       serverClientId: new Y.Doc().clientID,
+      opportunityId: null,
+      previewTimer: null,
+      previewWrite: null,
     };
     entry.ready = load(entry);
     // Nobody may be left waiting on a rejected promise unobserved.
@@ -465,6 +485,7 @@ export function createCollabServer(options: CollabServerOptions) {
         entry.state = 'unloading';
         await entry.projectionChain.catch(() => {});
         await entry.serverChain.catch(() => {});
+        await flushPreview(entry);
         await compact(entry).catch((e) =>
           // The updates are already stored: a failed compaction loses nothing, the doc still unloads.
           log.error({ err: e, doc: entry.ref.name }, 'compaction on unload failed'),
@@ -529,6 +550,40 @@ export function createCollabServer(options: CollabServerOptions) {
     if (entry.tail >= limits.compactAfterUpdates && !entry.compacting && entry.state === 'ready') {
       compact(entry).catch((e) => log.error({ err: e, doc: entry.ref.name }, 'compaction failed'));
     }
+    if (entry.ref.kind === 'document') schedulePreview(entry);
+  }
+
+  // ---------------------------------------------------------------- document previews
+
+  /** Throttled: at most one preview write per `textPreviewDelayMs` per document. */
+  function schedulePreview(entry: DocEntry) {
+    if (entry.previewTimer || entry.state !== 'ready') return;
+    entry.previewTimer = setTimeout(() => {
+      entry.previewTimer = null;
+      void writePreview(entry);
+    }, limits.textPreviewDelayMs);
+    entry.previewTimer.unref();
+  }
+
+  function writePreview(entry: DocEntry): Promise<void> {
+    if (entry.doc.isDestroyed) return Promise.resolve();
+    const state = Y.encodeStateAsUpdate(entry.doc);
+    const previous = entry.previewWrite ?? Promise.resolve();
+    const run = previous
+      .then(() => writeTextPreview(db, entry.ref.id, state))
+      .catch((e) => log.error({ err: e, doc: entry.ref.name }, 'text preview failed'));
+    entry.previewWrite = run;
+    return run;
+  }
+
+  /** Writes a pending preview now (unload, shutdown). */
+  async function flushPreview(entry: DocEntry) {
+    if (entry.previewTimer) {
+      clearTimeout(entry.previewTimer);
+      entry.previewTimer = null;
+      await writePreview(entry);
+    }
+    await entry.previewWrite;
   }
 
   /**
@@ -786,6 +841,14 @@ export function createCollabServer(options: CollabServerOptions) {
     ) {
       return;
     }
+    if (entry.ref.kind === 'document') {
+      // Rejected, not repaired: see checkDocumentUpdate and the collab README.
+      const violation = checkDocumentUpdate(entry.doc, payload);
+      if (violation) {
+        log.warn({ doc: entry.ref.name, violation }, 'document update rejected');
+        throw new ProtocolError(closeCodes.schemaMismatch, 'update does not fit the document schema');
+      }
+    }
     await commitUpdate(entry, payload, conn, userIdOf(conn.principal));
   }
 
@@ -942,6 +1005,7 @@ export function createCollabServer(options: CollabServerOptions) {
       if (closing) return reject(socket, 503);
       const entry = await acquireDoc(ref);
       if (entry === 'full') return reject(socket, 503, 'too many open documents');
+      if (decision.opportunityId) entry.opportunityId = decision.opportunityId;
       if (socket.destroyed) {
         if (entry.conns.size === 0) scheduleUnload(entry);
         return;
@@ -1051,6 +1115,7 @@ export function createCollabServer(options: CollabServerOptions) {
       perDoc: [...docs.values()].map((e) => ({
         name: e.ref.name,
         connections: e.conns.size,
+        readOnly: [...e.conns].filter((c) => c.access !== 'write').length,
         tail: e.tail,
         state: e.state,
       })),
