@@ -9,6 +9,8 @@ import { createTestDatabase, type TestDatabase } from '@konsort/db/testing';
 import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inviteUser } from './invitations/invitations.ts';
+import { captureLead, offerLead } from './leads/leads.ts';
 import type { Principal } from './principal.ts';
 import { appRouter } from './root.ts';
 import {
@@ -47,6 +49,12 @@ interface World {
   ownerEmail: string;
   ediProfileId: string;
   registrationId: string;
+  /** A lead offered to the edit partner's organisation, pending. */
+  leadId: string;
+  /** An open invitation into the edit partner's organisation. */
+  invitationId: string;
+  /** A partner member of the edit partner's organisation (its partner admin manages it). */
+  partnerEditMemberId: string;
   /** A document of the deal, marked shared with the deal's partners. */
   documentId: string;
   /** A follow-up task on the deal, owned by repOwner. */
@@ -104,6 +112,19 @@ const bridgeOnly = {
 } as const;
 const ediAdmin = { ...adminOnly, integration: 'FORBIDDEN' } as const;
 const ediReaders = { ...adminOnly, manager: 'ok', integration: 'ok' } as const;
+/** A team's administration: the admin, and a partner admin for its own organisation. */
+const teamAdmins = { ...adminOnly, partnerEdit: 'ok' } as const;
+/** Answering a lead offer: only the organisation it is offered to. */
+const offeredPartner = {
+  ...people,
+  admin: 'FORBIDDEN',
+  manager: 'FORBIDDEN',
+  repOwner: 'FORBIDDEN',
+  repOther: 'FORBIDDEN',
+  partnerView: 'NOT_FOUND',
+  partnerNone: 'NOT_FOUND',
+} as const;
+const badToken = 'x'.repeat(43);
 
 const matrix: Record<string, Entry> = {
   'auth.me': { input: () => undefined, expect: { default: 'ok' } },
@@ -453,6 +474,75 @@ const matrix: Record<string, Entry> = {
     input: (w) => ({ id: w.documentId }),
     expect: { ...people, partnerNone: 'NOT_FOUND', default: 'ok' },
   },
+  'invitation.create': {
+    input: (w) => ({
+      email: 'matrix-new-invite@partner.example',
+      name: 'Neu',
+      role: 'partner_member',
+      partnerOrgId: w.partnerEditOrgId,
+    }),
+    expect: { ...teamAdmins, default: 'ok' },
+  },
+  'invitation.list': { input: () => ({}), expect: { ...teamAdmins, default: 'ok' } },
+  'invitation.revoke': { input: (w) => ({ id: w.invitationId }), expect: { ...teamAdmins, default: 'ok' } },
+  'invitation.resend': { input: (w) => ({ id: w.invitationId }), expect: { ...teamAdmins, default: 'ok' } },
+  'invitation.byToken': { input: () => ({ token: badToken }), expect: { default: 'NOT_FOUND' } },
+  'invitation.accept': {
+    input: () => ({ token: badToken, name: 'Niemand', password: 'a long enough password' }),
+    expect: { default: 'NOT_FOUND' },
+  },
+  'invitation.team': {
+    input: () => ({}),
+    expect: { ...people, manager: 'FORBIDDEN', repOwner: 'FORBIDDEN', repOther: 'FORBIDDEN', default: 'ok' },
+  },
+  'invitation.setMemberActive': {
+    input: (w) => ({ id: w.partnerEditMemberId, active: false }),
+    expect: { ...teamAdmins, default: 'ok' },
+  },
+  'invitation.setMemberRole': {
+    input: (w) => ({ id: w.partnerEditMemberId, role: 'partner_admin' }),
+    expect: { ...teamAdmins, default: 'ok' },
+  },
+  'lead.capture': {
+    input: () => ({ companyName: 'Matrix Neu GmbH' }),
+    // The world's API key has scope edi, not leads.
+    expect: { ...staffOnly, integration: 'FORBIDDEN', default: 'ok' },
+  },
+  'lead.list': { input: () => ({}), expect: { ...people, default: 'ok' } },
+  'lead.byId': {
+    input: (w) => ({ id: w.leadId }),
+    expect: { ...people, partnerView: 'NOT_FOUND', partnerNone: 'NOT_FOUND', default: 'ok' },
+  },
+  'lead.qualify': { input: (w) => ({ id: w.leadId }), expect: { ...staffOnly, default: 'ok' } },
+  'lead.disqualify': {
+    input: (w) => ({ id: w.leadId, reason: 'Spam' }),
+    expect: { ...staffOnly, default: 'ok' },
+  },
+  'lead.assign': {
+    input: (w) => ({ id: w.leadId, ownerId: w.otherUserId }),
+    expect: { ...staffOnly, default: 'ok' },
+  },
+  'lead.offer': {
+    input: (w) => ({ id: w.leadId, partnerOrgId: w.partnerEditOrgId }),
+    expect: { ...staffOnly, default: 'ok' },
+  },
+  'lead.respond': {
+    input: (w) => ({ id: w.leadId, accept: false, reason: 'Kein Bedarf' }),
+    expect: { ...offeredPartner, default: 'ok' },
+  },
+  'lead.convert': {
+    input: (w) => ({ id: w.leadId, accountId: w.accountId }),
+    expect: { ...staffOnly, default: 'ok' },
+  },
+  'lead.partnerOptions': { input: () => undefined, expect: { ...staffOnly, default: 'ok' } },
+  'gdpr.export': {
+    input: (w) => ({ kind: 'contact', id: w.contactId }),
+    expect: { ...adminOnly, default: 'ok' },
+  },
+  'gdpr.erase': {
+    input: (w) => ({ kind: 'contact', id: w.contactId }),
+    expect: { ...adminOnly, default: 'ok' },
+  },
   'share.list': { input: (w) => ({ opportunityId: w.deal.id }), expect: { ...dealWrite, default: 'ok' } },
   'share.set': {
     input: (w) => ({ opportunityId: w.deal.id, partnerOrgId: w.partnerEditOrgId, access: 'view' }),
@@ -538,6 +628,19 @@ beforeAll(async () => {
     .insert(documents)
     .values({ opportunityId: deal.id, title: 'Matrix-Dokument', sharedWithPartners: true })
     .returning();
+  const partnerEditMember = await makeUser(db, { role: 'partner_member', partnerOrgId: orgEdit.id });
+  const lead = await captureLead(db, manager.principal, {
+    companyName: 'Matrix Lead GmbH',
+    source: 'manual',
+  });
+  await offerLead(db, manager.principal, { id: lead.id, partnerOrgId: orgEdit.id, days: 7 });
+  const invitation = await inviteUser(db, admin.principal, {
+    email: 'matrix-invited@partner.example',
+    name: 'Eingeladen',
+    role: 'partner_member',
+    partnerOrgId: orgEdit.id,
+    locale: 'de',
+  });
   world = {
     principals: {
       anonymous: anonymous(),
@@ -558,6 +661,9 @@ beforeAll(async () => {
     ownerEmail: owner.user.email,
     ediProfileId: profile.id,
     registrationId: registration.id,
+    leadId: lead.id,
+    invitationId: invitation.invitation.id,
+    partnerEditMemberId: partnerEditMember.user.id,
     documentId: document!.id,
     activityId: activity.id,
     quoteWorld,

@@ -16,8 +16,11 @@ export type { EdiProfile, IngestResult, StoredOutbound } from './edi/service.ts'
 export { createProfile, listMessages, listProfiles, requestReprocess } from './edi/service.ts';
 export * from './errors.ts';
 export * from './events.ts';
+export * from './gdpr/gdpr.ts';
 export * from './i18n/messages.ts';
 export * from './integrations/api-keys.ts';
+export * from './invitations/invitations.ts';
+export * from './leads/leads.ts';
 export * from './money.ts';
 export * from './opportunities/opportunities.ts';
 export * from './opportunities/stages.ts';

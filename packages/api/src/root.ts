@@ -6,6 +6,9 @@ import { contactRouter } from './routers/contact.ts';
 import { dashboardRouter } from './routers/dashboard.ts';
 import { documentRouter } from './routers/document.ts';
 import { ediRouter } from './routers/edi.ts';
+import { gdprRouter } from './routers/gdpr.ts';
+import { invitationRouter } from './routers/invitation.ts';
+import { leadRouter } from './routers/lead.ts';
 import { opportunityRouter } from './routers/opportunity.ts';
 import { orderRouter } from './routers/order.ts';
 import { productRouter } from './routers/product.ts';
@@ -32,6 +35,9 @@ export const appRouter = router({
   quote: quoteRouter,
   share: shareRouter,
   registration: registrationRouter,
+  invitation: invitationRouter,
+  lead: leadRouter,
+  gdpr: gdprRouter,
   activity: activityRouter,
   target: targetRouter,
   report: reportRouter,

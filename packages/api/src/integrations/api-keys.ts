@@ -8,7 +8,7 @@ import { assertCan } from '../policy/index.ts';
 import type { Integration, Principal } from '../principal.ts';
 import { inTransaction } from '../tx.ts';
 
-export const apiKeyScopes = ['edi', 'crm:read'] as const;
+export const apiKeyScopes = ['edi', 'crm:read', 'leads'] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];
 
 export const createApiKeyInput = z.object({
