@@ -1,7 +1,7 @@
 /**
  * GDPR: everything stored about a contact or a user as JSON (Art. 15/20), and erasure by
  * anonymisation (Art. 17) that keeps the audit trail consistent. See
- * docs/decisions/012-gdpr-erasure.md for how old audit entries are redacted although the audit
+ * docs/decisions/013-gdpr-erasure.md for how old audit entries are redacted although the audit
  * log is append-only.
  */
 import {
