@@ -552,6 +552,31 @@ const matrix: Record<string, Entry> = {
     input: (w) => ({ opportunityId: w.deal.id, partnerOrgId: w.partnerEditOrgId }),
     expect: { ...dealWrite, default: 'ok' },
   },
+  'csvImport.upload': {
+    input: () => ({
+      entity: 'account',
+      fileName: 'matrix.csv',
+      contentBase64: Buffer.from('Name;Straße;PLZ;Ort;Land\nMatrix GmbH;Weg 1;10115;Berlin;DE\n').toString(
+        'base64',
+      ),
+    }),
+    expect: { ...staffOnly, default: 'ok' },
+  },
+  'csvImport.list': { input: () => undefined, expect: { ...staffOnly, default: 'ok' } },
+  'csvImport.byId': { input: () => ({ id: unknownId }), expect: { ...staffOnly, default: 'NOT_FOUND' } },
+  'csvImport.validate': {
+    input: () => ({ id: unknownId, mapping: {} }),
+    expect: { ...staffOnly, default: 'NOT_FOUND' },
+  },
+  'csvImport.start': { input: () => ({ id: unknownId }), expect: { ...staffOnly, default: 'NOT_FOUND' } },
+  'addressCapture.parse': {
+    input: () => ({ text: 'Muster GmbH\nMusterstraße 12\n80331 München' }),
+    expect: { ...staffOnly, default: 'ok' },
+  },
+  'addressCapture.confirm': {
+    input: (w) => ({ accountId: w.accountId, text: 'Muster GmbH\nTel.: +49 89 1234567', fields: ['phone'] }),
+    expect: { ...staffOnly, default: 'ok' },
+  },
 };
 
 let t: TestDatabase;

@@ -1,4 +1,6 @@
 import { accountRouter } from './routers/account.ts';
+import { addressCaptureRouter } from './routers/addressCapture.ts';
+import { csvImportRouter } from './routers/csvImport.ts';
 import { activityRouter } from './routers/activity.ts';
 import { apiKeyRouter } from './routers/apiKey.ts';
 import { authRouter } from './routers/auth.ts';
@@ -35,6 +37,8 @@ export const appRouter = router({
   quote: quoteRouter,
   share: shareRouter,
   registration: registrationRouter,
+  csvImport: csvImportRouter,
+  addressCapture: addressCaptureRouter,
   invitation: invitationRouter,
   lead: leadRouter,
   gdpr: gdprRouter,
