@@ -10,7 +10,7 @@
  * shared edit with partnerEdit's organisation and view with partnerView's; `w.foreignDeal` and
  * `w.foreignAccount` nobody shares. Every partner response is also checked for `w.secrets`.
  */
-import type { Expectation, World } from './route-matrix.world.ts';
+import type { Expectation, Principal, World } from './route-matrix.world.ts';
 
 export interface RouteCase {
   /** What the case proves, when a route has several action cases. */
@@ -19,6 +19,8 @@ export interface RouteCase {
   /** Form fields for an action (POSTed as application/x-www-form-urlencoded with our Origin). */
   form?: (w: World) => Record<string, string>;
   expect: Expectation;
+  /** Checks after an action, per principal: what is wrong with the records (empty: all right). */
+  after?: (w: World, principal: Principal) => Promise<string[]>;
 }
 
 export interface RouteEntry {
@@ -160,6 +162,12 @@ export const routeMatrix: Record<string, RouteEntry> = {
         form: (w) => ({ intent: 'changeStage', id: w.deal.id, stage: 'proposal' }),
         expect: { ...sharedDealWrite, default: 'redirect' },
       },
+      {
+        name: 'a deal shared with nobody',
+        path: () => '/opportunities/board',
+        form: (w) => ({ intent: 'changeStage', id: w.foreignDeal.id, stage: 'proposal' }),
+        expect: { ...sharedDealWrite, partnerEdit: 404, partnerView: 404, default: 'redirect' },
+      },
     ],
   },
   '_app.opportunities.new': {
@@ -235,13 +243,43 @@ export const routeMatrix: Record<string, RouteEntry> = {
         path: (w) => `/opportunities/${w.deal.id}/edit`,
         form: (w) => ({
           version: String(w.deal.version),
-          name: w.deal.name,
+          name: `Umbenannt ${w.tag}`,
           amount: '4242',
           currency: 'EUR',
           businessType: 'new',
           description: `Geändert ${w.tag}`,
         }),
         expect: { ...sharedDealWrite, partnerEdit: 'redirect', default: 'redirect' },
+        // A partner's edit share covers amount, close date and description, never the name.
+        after: async (w, principal) => {
+          const deal = await w.db.query.opportunities.findFirst({
+            where: (o, { eq }) => eq(o.id, w.deal.id),
+          });
+          if (principal === 'partnerEdit') {
+            return [
+              ...(deal?.name === w.deal.name ? [] : [`partnerEdit renamed the deal to ${deal?.name}`]),
+              ...(deal?.amountMinor === 424_200
+                ? []
+                : [`partnerEdit's amount not saved: ${deal?.amountMinor}`]),
+            ];
+          }
+          if (['admin', 'manager', 'repOwner'].includes(principal) && deal?.name !== `Umbenannt ${w.tag}`) {
+            return [`${principal}'s rename not saved`];
+          }
+          return [];
+        },
+      },
+      {
+        name: 'a deal shared with nobody',
+        path: (w) => `/opportunities/${w.foreignDeal.id}/edit`,
+        form: (w) => ({
+          version: String(w.foreignDeal.version),
+          name: w.foreignDeal.name,
+          amount: '4242',
+          currency: 'EUR',
+          businessType: 'new',
+        }),
+        expect: { ...sharedDealWrite, partnerEdit: 404, partnerView: 404, default: 'redirect' },
       },
     ],
   },
@@ -266,6 +304,12 @@ export const routeMatrix: Record<string, RouteEntry> = {
         path: (w) => `/opportunities/${w.deal.id}/shares`,
         form: (w) => ({ intent: 'revoke', partnerOrgId: w.orgs.view.id }),
         expect: { ...sharedDealWrite, default: 'redirect' },
+      },
+      {
+        name: 'share a deal shared with nobody',
+        path: (w) => `/opportunities/${w.foreignDeal.id}/shares`,
+        form: (w) => ({ intent: 'set', partnerOrgId: w.orgs.edit.id, access: 'edit' }),
+        expect: { ...sharedDealWrite, partnerEdit: 404, partnerView: 404, default: 'redirect' },
       },
     ],
   },

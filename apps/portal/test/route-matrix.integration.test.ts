@@ -19,6 +19,7 @@ import {
   type People,
   type Principal,
   principals,
+  snapshot,
   type World,
 } from './route-matrix.world.ts';
 import { login, startTestServer, type TestServer } from './server.ts';
@@ -66,7 +67,7 @@ interface Result {
   route: string;
   method: 'GET' | 'POST';
   name: string;
-  expected: Record<Principal, Outcome>;
+  expected: Record<string, Outcome>;
   actual: Record<string, Outcome | number | string>;
   leaks: string[];
 }
@@ -101,13 +102,14 @@ async function call(
   url: string,
   world: World,
   form?: Record<string, string>,
+  origin = t.url,
 ): Promise<{ outcome: Outcome | number; leaks: string[] }> {
   const response = await fetch(`${t.url}${url}`, {
     method,
     redirect: 'manual',
     headers: {
       ...(cookie ? { Cookie: cookie } : {}),
-      ...(method === 'POST' ? { Origin: t.url, 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
+      ...(method === 'POST' ? { Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
     },
     ...(method === 'POST' ? { body: new URLSearchParams(form ?? {}) } : {}),
   });
@@ -185,26 +187,36 @@ beforeAll(async () => {
     .filter(([id]) => build.routes[`routes/${id}`])
     .flatMap(([id, e]) =>
       (e.action ?? []).map((c) => async () => {
-        const calls = await Promise.all(
-          principals.map(async (p) => {
-            const world = await makeWorld(t.db.db, people);
-            return call(
-              p,
-              await freshSession(p),
-              'POST',
-              targetOf(id, c, world, 'POST'),
-              world,
-              c.form?.(world),
-            );
-          }),
-        );
+        /** One principal's POST on a world of its own; a refused or invalid one must change nothing. */
+        const post = async (p: Principal, origin?: string) => {
+          const world = await makeWorld(t.db.db, people);
+          const before = await snapshot(world);
+          const target = targetOf(id, c, world, 'POST');
+          const result = await call(p, await freshSession(p), 'POST', target, world, c.form?.(world), origin);
+          if (!origin && c.after) result.leaks.push(...(await c.after(world, p)));
+          if (
+            result.outcome !== 'redirect' &&
+            result.outcome !== 200 &&
+            !(id === 'logout' && result.outcome === 'login')
+          ) {
+            if ((await snapshot(world)) !== before)
+              result.leaks.push(`${p}: ${result.outcome}, yet the world changed`);
+          }
+          return result;
+        };
+        const calls = await Promise.all(principals.map((p) => post(p)));
+        // Cross-site: the admin's session, another site's Origin: refused before the route runs.
+        const crossSite = await post('admin', 'https://evil.example');
         const result: Result = {
           route: id,
           method: 'POST',
           name: `POST ${c.name ?? 'action'}`,
-          expected: expectedOf(c),
-          actual: Object.fromEntries(principals.map((p, i) => [p, calls[i]!.outcome])),
-          leaks: calls.flatMap((r) => r.leaks),
+          expected: { ...expectedOf(c), adminCrossSite: 403 },
+          actual: {
+            ...Object.fromEntries(principals.map((p, i) => [p, calls[i]!.outcome])),
+            adminCrossSite: crossSite.outcome,
+          },
+          leaks: [...calls.flatMap((r) => r.leaks), ...crossSite.leaks],
         };
         return result;
       }),
@@ -247,6 +259,22 @@ describe('route authorization matrix', () => {
     });
     const body = await response.text();
     expect(world.secrets.partnerEdit.filter((s) => body.includes(s)).length).toBeGreaterThan(0);
+  });
+
+  it('notices a change of the world (so "refused, yet the world changed" can fail)', async () => {
+    const world = await makeWorld(t.db.db, people);
+    const before = await snapshot(world);
+    expect(await snapshot(world)).toBe(before);
+    const moved = await call(
+      'repOwner',
+      await freshSession('repOwner'),
+      'POST',
+      `/opportunities/${world.deal.id}?index`,
+      world,
+      { intent: 'changeStage', stage: 'proposal' },
+    );
+    expect(moved.outcome).toBe('redirect');
+    expect(await snapshot(world)).not.toBe(before);
   });
 
   for (const id of Object.keys(routeMatrix).sort()) {

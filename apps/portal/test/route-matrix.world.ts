@@ -275,3 +275,57 @@ export async function makeWorld(db: Database, people: People): Promise<World> {
     },
   };
 }
+
+/**
+ * The world's records as JSON, with the audit entries about them (or naming its tag): equal
+ * before and after a request means the request changed nothing. A denied or invalid request
+ * must leave it equal.
+ */
+export async function snapshot(w: World): Promise<string> {
+  const { db } = w;
+  const dealIds = [w.deal.id, w.foreignDeal.id, w.foreignAccountDeal.id];
+  const ids = [
+    ...dealIds,
+    w.account.id,
+    w.foreignAccount.id,
+    w.contact.id,
+    w.foreignContact.id,
+    w.registrationId,
+    w.foreignRegistrationId,
+    w.ediMessageId,
+    w.spareUser.id,
+  ];
+  const [deals, accounts, contacts, shares, registrations, messages, spare, audit] = await Promise.all([
+    db.query.opportunities.findMany({ where: (t, { inArray }) => inArray(t.id, dealIds) }),
+    db.query.accounts.findMany({
+      where: (t, { inArray }) => inArray(t.id, [w.account.id, w.foreignAccount.id]),
+    }),
+    db.query.contacts.findMany({
+      where: (t, { inArray }) => inArray(t.id, [w.contact.id, w.foreignContact.id]),
+    }),
+    db.query.opportunityShares.findMany({ where: (t, { inArray }) => inArray(t.opportunityId, dealIds) }),
+    db.query.dealRegistrations.findMany({
+      where: (t, { inArray }) => inArray(t.id, [w.registrationId, w.foreignRegistrationId]),
+    }),
+    db.query.ediMessages.findMany({ where: (t, { eq }) => eq(t.id, w.ediMessageId) }),
+    db.query.users.findMany({ columns: { active: true }, where: (t, { eq }) => eq(t.id, w.spareUser.id) }),
+    db.query.auditLog.findMany({
+      columns: { id: true, action: true, entity: true },
+      where: (t, { inArray, or, sql }) =>
+        or(inArray(t.entityId, ids), sql`${t.changes}::text like ${`%${w.tag}%`}`),
+    }),
+  ]);
+  const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
+  return JSON.stringify({
+    deals: byId(deals),
+    accounts: byId(accounts),
+    contacts: byId(contacts),
+    shares: [...shares].sort((a, b) =>
+      `${a.opportunityId}${a.partnerOrgId}`.localeCompare(`${b.opportunityId}${b.partnerOrgId}`),
+    ),
+    registrations: byId(registrations),
+    messages,
+    spare,
+    audit: audit.length,
+  });
+}
