@@ -1,10 +1,10 @@
 import { accountRouter } from './routers/account.ts';
-import { addressCaptureRouter } from './routers/addressCapture.ts';
-import { csvImportRouter } from './routers/csvImport.ts';
 import { activityRouter } from './routers/activity.ts';
+import { addressCaptureRouter } from './routers/addressCapture.ts';
 import { apiKeyRouter } from './routers/apiKey.ts';
 import { authRouter } from './routers/auth.ts';
 import { contactRouter } from './routers/contact.ts';
+import { csvImportRouter } from './routers/csvImport.ts';
 import { dashboardRouter } from './routers/dashboard.ts';
 import { documentRouter } from './routers/document.ts';
 import { ediRouter } from './routers/edi.ts';

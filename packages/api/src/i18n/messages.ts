@@ -149,7 +149,8 @@ const de: Record<MessageKey, string> = {
   'errors.internal': 'Bei uns ist etwas schiefgegangen. Der Fehler wurde protokolliert.',
   // CSV-Import/-Export und Adresserfassung
   'entity.import': 'Import',
-  'csv.malformed': 'Die Datei ist um Zeile {{line}} kein gültiges CSV ({{reason}}). Es wurde nichts importiert.',
+  'csv.malformed':
+    'Die Datei ist um Zeile {{line}} kein gültiges CSV ({{reason}}). Es wurde nichts importiert.',
   'csv.empty': 'Die Datei hat keine Kopfzeile.',
   'csv.noRows': 'Die Datei hat eine Kopfzeile, aber keine Datenzeilen.',
   'csv.tooLarge': 'Die Datei ist größer als {{mb}} MB.',
@@ -168,8 +169,10 @@ const de: Record<MessageKey, string> = {
   'csv.alreadyStarted': 'Dieser Import wurde bereits gestartet.',
   'csv.alreadyRunning': 'Dieser Import läuft.',
   'csv.notValidated': 'Bitte die Datei zuerst prüfen (Prüfbericht).',
-  'csv.hasErrors': 'Der Prüfbericht enthält {{count}} Fehler: bitte die Datei korrigieren und erneut hochladen.',
-  'csv.changedSinceReport': 'Die Daten haben sich seit dem Prüfbericht geändert; es wurde nichts importiert. Bitte erneut prüfen.',
+  'csv.hasErrors':
+    'Der Prüfbericht enthält {{count}} Fehler: bitte die Datei korrigieren und erneut hochladen.',
+  'csv.changedSinceReport':
+    'Die Daten haben sich seit dem Prüfbericht geändert; es wurde nichts importiert. Bitte erneut prüfen.',
   'capture.empty': 'Bitte ein Impressum oder eine E-Mail-Signatur einfügen.',
   'errors.csrf': 'Die Anfrage stammt nicht von dieser Seite.',
   'errors.registrationNotSubmitted': 'Diese Registrierung wurde bereits geprüft ({{status}}).',
