@@ -428,6 +428,142 @@ export const routeMatrix: Record<string, RouteEntry> = {
     ],
   },
 
+  // Quotes and the product catalogue: staff data, partners get 403 (see packages/api policy).
+  '_app.products._index': {
+    loader: { path: () => '/products', expect: { ...staffOnly, default: 200 } },
+    action: [
+      {
+        name: 'create a product (leaders only)',
+        path: () => '/products',
+        form: (w) => ({
+          intent: 'createProduct',
+          sku: `NEU-${w.tag}`,
+          name: 'Neues Produkt',
+          unit: 'Stk',
+          listPrice: '12,50',
+          currency: 'EUR',
+          taxRate: '19',
+        }),
+        expect: { ...staffOnly, repOwner: 403, repOther: 403, default: 'redirect' },
+      },
+    ],
+  },
+  '_app.products.$id': {
+    loader: [
+      {
+        path: (w) => `/products/${w.productId}`,
+        expect: { ...staffOnly, repOwner: 403, repOther: 403, default: 200 },
+      },
+      {
+        name: 'unknown product',
+        path: () => `/products/${unknownId}`,
+        expect: { ...staffOnly, repOwner: 403, repOther: 403, default: 404 },
+      },
+    ],
+    action: [
+      {
+        path: (w) => `/products/${w.productId}`,
+        form: (w) => ({
+          sku: `MX-${w.tag}`,
+          name: 'Umbenannt',
+          unit: 'Stk',
+          listPrice: '99.00',
+          currency: 'EUR',
+          taxRate: '19',
+          active: 'true',
+        }),
+        expect: { ...staffOnly, repOwner: 403, repOther: 403, default: 'redirect' },
+      },
+    ],
+  },
+  '_app.quotes._index': {
+    loader: { path: (w) => `/quotes?opportunityId=${w.deal.id}`, expect: { ...staffOnly, default: 200 } },
+    action: [
+      {
+        name: 'create a quote on the deal (owner and leaders)',
+        path: (w) => `/quotes?opportunityId=${w.deal.id}`,
+        form: (w) => ({ contactId: w.contact.id, validUntil: '2030-01-31' }),
+        expect: { ...staffOnly, repOther: 403, default: 'redirect' },
+      },
+    ],
+  },
+  '_app.quotes.$id._index': {
+    loader: [
+      { path: (w) => `/quotes/${w.quoteId}`, expect: { ...staffOnly, default: 200 } },
+      { name: 'unknown quote', path: () => `/quotes/${unknownId}`, expect: { ...staffOnly, default: 404 } },
+    ],
+    action: [
+      {
+        name: 'save a line',
+        path: (w) => `/quotes/${w.quoteId}`,
+        form: (w) => ({
+          intent: 'save',
+          version: '1',
+          currency: 'EUR',
+          lineCount: '1',
+          'line-0-productId': w.productId,
+          'line-0-quantity': '2',
+        }),
+        expect: { ...staffOnly, repOther: 403, default: 'redirect' },
+      },
+    ],
+  },
+  '_app.quotes.$id.pdf': {
+    loader: { path: (w) => `/quotes/${w.quoteId}/pdf`, expect: { ...staffOnly, default: 200 } },
+  },
+
+  // Follow-ups, reports and targets are staff data (docs/decisions/011): partners get 403.
+  '_app.activities': {
+    loader: { path: () => '/activities', expect: { ...staffOnly, default: 200 } },
+    action: [
+      {
+        name: 'log a call on the shared deal',
+        path: () => '/activities',
+        form: (w) => ({
+          intent: 'create',
+          type: 'call',
+          subject: `Anruf ${w.tag}`,
+          opportunityId: w.deal.id,
+          done: 'on',
+          redirectTo: `/opportunities/${w.deal.id}`,
+        }),
+        expect: { ...staffOnly, default: 'redirect' },
+      },
+    ],
+  },
+  '_app.reports._index': {
+    loader: [
+      { path: () => '/reports', expect: { ...staffOnly, default: 200 } },
+      { path: () => '/reports?tab=partners&from=2026-01&to=2026-12', expect: { ...staffOnly, default: 200 } },
+      { path: () => '/reports?tab=gantt', expect: { ...staffOnly, default: 200 } },
+    ],
+  },
+  '_app.reports.export.$report': {
+    loader: [
+      { path: () => '/reports/export/pipeline?groupBy=partner', expect: { ...staffOnly, default: 200 } },
+      { path: () => '/reports/export/nonsense', expect: { ...staffOnly, default: 404 } },
+    ],
+  },
+  '_app.targets': {
+    loader: { path: () => '/targets?year=2026', expect: { ...staffOnly, default: 200 } },
+    action: [
+      {
+        name: 'set an annual target',
+        path: () => '/targets',
+        form: (w) => ({
+          intent: 'annual',
+          userId: w.users.repOther.id,
+          year: '2026',
+          businessType: 'new',
+          currency: 'EUR',
+          annual: '12000',
+          split: 'even',
+        }),
+        expect: { ...staffOnly, repOwner: 403, repOther: 403, default: 'redirect' },
+      },
+    ],
+  },
+
   login: {
     // Signed in, the login page sends you on.
     loader: { path: () => '/login', expect: { anonymous: 200, default: 'redirect' } },

@@ -22,6 +22,9 @@ import {
   ediProfiles,
   type Opportunity,
   orders,
+  products,
+  quotes,
+  quoteVersions,
   type UserRole,
 } from '@konsort/db';
 
@@ -79,6 +82,9 @@ export interface World extends People {
   ediMessageId: string;
   /** An active rep nobody else uses: the target of deactivation. */
   spareUser: { id: string; email: string };
+  /** A catalogue product and a draft quote (one line) on `deal`: quotes are staff data. */
+  productId: string;
+  quoteId: string;
   /** Per partner: text that must never appear in a response that partner gets. */
   secrets: Record<Partner, string[]>;
 }
@@ -212,6 +218,15 @@ export async function makeWorld(db: Database, people: People): Promise<World> {
       raw: 'ISA*00*',
     })
     .returning({ id: ediMessages.id });
+  const [product] = await db
+    .insert(products)
+    .values({ sku: `MX-${tag}`, name: `Matrixfräse ${tag}`, listPriceMinor: 9900, currency: 'EUR' })
+    .returning({ id: products.id });
+  const [quote] = await db
+    .insert(quotes)
+    .values({ opportunityId: deal.id, number: `Q-MATRIX-${tag}`, currency: 'EUR', contactId: contact.id })
+    .returning({ id: quotes.id });
+  await db.insert(quoteVersions).values({ quoteId: quote!.id, versionNumber: 1 });
   const { user: spare } = await makeUser(db, { role: 'rep' });
 
   const foreign = [
@@ -228,6 +243,7 @@ export async function makeWorld(db: Database, people: People): Promise<World> {
     secret(tag, 'contact-mobile'),
     secret(tag, 'deal-source'),
     account.vatId!,
+    `Q-MATRIX-${tag}`,
   ];
   return {
     ...people,
@@ -244,6 +260,8 @@ export async function makeWorld(db: Database, people: People): Promise<World> {
     foreignRegistrationId,
     ediMessageId: message!.id,
     spareUser: { id: spare.id, email: spare.email },
+    productId: product!.id,
+    quoteId: quote!.id,
     secrets: {
       partnerEdit: [
         ...foreign,

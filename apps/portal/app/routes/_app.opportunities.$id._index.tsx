@@ -105,6 +105,11 @@ export default function OpportunityDetail() {
                 {t('shares.link')}
               </ButtonLink>
             ) : null}
+            {internal ? (
+              <ButtonLink to={`/quotes?opportunityId=${o.id}`} secondary>
+                {t('quotes.link')}
+              </ButtonLink>
+            ) : null}
             {permissions.archive && !o.archivedAt ? (
               <Form method="post">
                 <input type="hidden" name="intent" value="archive" />

@@ -125,6 +125,7 @@ const en = {
   'validation.duplicateKey': 'Every key must be unique.',
   'validation.noResponseReason': 'The reason "no_response" is needed by the follow-up automation.',
   'validation.meetingEnd': 'The end must be after the start.',
+  'validation.percent': 'A percentage between 0 and 100 (at most two decimals).',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -256,6 +257,7 @@ const de: Record<MessageKey, string> = {
   'validation.duplicateKey': 'Jeder Schlüssel darf nur einmal vorkommen.',
   'validation.noResponseReason': 'Der Grund „no_response“ wird von der Nachfass-Automatik gebraucht.',
   'validation.meetingEnd': 'Das Ende muss nach dem Beginn liegen.',
+  'validation.percent': 'Ein Prozentwert zwischen 0 und 100 (höchstens zwei Nachkommastellen).',
 };
 
 export const messages: Record<Locale, Record<MessageKey, string>> = { en, de };

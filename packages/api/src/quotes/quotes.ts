@@ -24,7 +24,7 @@ import {
   quoteVersions,
   type Transaction,
 } from '@konsort/db';
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { diff, writeAudit } from '../audit.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -659,4 +659,34 @@ export async function expireQuote(db: Database, principal: Principal, input: z.o
     if (quote.status !== 'draft' && quote.status !== 'sent') throw wrongStatus(quote.status);
     return decide(tx, principal, quote, 'expired');
   });
+}
+
+/** What the quote editor offers: the account's contacts, supplier organisations, active products. */
+export async function quoteEditorOptions(db: Database, principal: Principal, accountId: string, currency: string) {
+  assertCan(principal, 'read', { type: 'quote' });
+  const [contactRows, supplierRows, productRows] = await Promise.all([
+    db
+      .select({ id: contacts.id, firstName: contacts.firstName, lastName: contacts.lastName, email: contacts.email })
+      .from(contacts)
+      .where(and(eq(contacts.accountId, accountId), isNull(contacts.archivedAt)))
+      .orderBy(asc(contacts.lastName), asc(contacts.firstName)),
+    db
+      .select({ id: partnerOrgs.id, name: partnerOrgs.name })
+      .from(partnerOrgs)
+      .where(eq(partnerOrgs.kind, 'supplier'))
+      .orderBy(asc(partnerOrgs.name)),
+    db
+      .select({
+        id: products.id,
+        sku: products.sku,
+        name: products.name,
+        unit: products.unit,
+        listPriceMinor: products.listPriceMinor,
+        taxRateBp: products.taxRateBp,
+      })
+      .from(products)
+      .where(and(eq(products.active, true), eq(products.currency, currency)))
+      .orderBy(asc(products.name)),
+  ]);
+  return { contacts: contactRows, suppliers: supplierRows, products: productRows };
 }
