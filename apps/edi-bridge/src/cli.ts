@@ -27,7 +27,8 @@ Commands:
 Environment:
   KONSORT_PORTAL_URL   tRPC endpoint of the portal (default http://127.0.0.1:3000/trpc)
   KONSORT_API_KEY      API key with scope "edi" (required by run)
-  KONSORT_EDI_CONCURRENCY   files processed in parallel per profile (default 8)
+  KONSORT_EDI_CONCURRENCY   file operations in flight per profile (default 32)
+  KONSORT_EDI_BATCH_SIZE    files per ingest transaction (default 200)
   KONSORT_EDI_STABILITY_MS  run --once: pause between the two listings (default 1000)
 
 Exit codes: 0 ok, 1 invalid input or portal unreachable, 2 usage error.
@@ -117,6 +118,7 @@ export async function main(
         client,
         log,
         concurrency: env.KONSORT_EDI_CONCURRENCY,
+        batchSize: env.KONSORT_EDI_BATCH_SIZE,
         stabilityWaitMs: env.KONSORT_EDI_STABILITY_MS,
       };
       if (once) {

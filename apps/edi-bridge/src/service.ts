@@ -21,6 +21,8 @@ import { connectSftp } from './transports/sftp.ts';
 import { joinPath, type MailboxEntry, type Transport } from './transports/types.ts';
 
 export type Profile = EdiProfile;
+/** One file's outcome in an `edi.ingestMany` batch (`failed`: rolled back alone, left in the inbox). */
+type IngestManyResult = Awaited<ReturnType<PortalClient['edi']['ingestMany']['mutate']>>['results'][number];
 export type Log = (line: string) => void;
 
 export interface FileOutcome {
@@ -41,8 +43,10 @@ export interface PollStats {
 export interface ServiceOptions {
   client: PortalClient;
   log?: Log;
-  /** Files handled in parallel per profile (each is independent). */
+  /** SFTP/file operations kept in flight per profile (reads, acknowledgement uploads, moves). */
   concurrency?: number;
+  /** Files per `edi.ingestMany` call, i.e. per transaction (1–500, default 200). */
+  batchSize?: number;
   /** `--once`: the pause between the two listings that prove a file complete. */
   stabilityWaitMs?: number;
   /** Opens a profile's mailbox; tests may substitute it. */
@@ -253,21 +257,10 @@ export async function processFile(
   opts: { now?: () => Date; numbers?: ControlNumberPool } = {},
 ): Promise<FileOutcome> {
   const now = opts.now?.() ?? new Date();
-  const path = joinPath(profile.inboxPath, name);
-  const bytes = await transport.read(path);
-  if (!bytes) return { name, status: 'vanished' };
-  const fileHash = createHash('sha256').update(bytes).digest('hex');
-  const defaultCurrency = profile.settings.defaultCurrency;
-  const result = translate(bytes, defaultCurrency ? { defaultCurrency } : {});
-  const { report } = result;
-  const errors = allErrors(result);
-  const built = profile.settings.acknowledgements
-    ? await buildAck(profile, report, opts.numbers ?? new ControlNumberPool(client, profile.id, 1), now)
-    : undefined;
-  const ingested = await client.edi.ingest.mutate({
-    ...ingestPayload(profile, result, { fileName: name, fileHash, raw: rawText(bytes) }),
-    ...(built ? { ack: built } : {}),
-  });
+  const numbers = opts.numbers ?? new ControlNumberPool(client, profile.id, 1);
+  const file = await prepareFile(profile, transport, name, numbers, now);
+  if (!file) return { name, status: 'vanished' };
+  const ingested = await client.edi.ingest.mutate(file.payload);
 
   // For a duplicate this is the acknowledgement stored the first time, not the one just built.
   const ack: StoredOutbound | null = ingested.ack;
@@ -276,6 +269,20 @@ export async function processFile(
     await client.edi.markSent.mutate({ messageId: ack.messageId });
   }
 
+  return fileAway(profile, transport, name, file.path, ingested, file.errors, now);
+}
+
+/** Moves an ingested file to archive/<day>/ — or, rejected, to error/ beside `<name>.reason.txt`. */
+async function fileAway(
+  profile: Profile,
+  transport: Transport,
+  name: string,
+  path: string,
+  ingested: IngestResult,
+  errors: EdiError[],
+  now: Date,
+): Promise<FileOutcome> {
+  const ack = ingested.ack;
   const rejected =
     ingested.status === 'rejected' ||
     (ingested.status === 'duplicate' && ingested.storedStatus === 'rejected');
@@ -330,6 +337,70 @@ function count(stats: PollStats, outcome: FileOutcome) {
   else if (outcome.status === 'duplicate') stats.duplicate++;
 }
 
+/** A file read and translated, its acknowledgement built: what one batch entry of `ingestMany` needs. */
+interface PreparedFile {
+  name: string;
+  path: string;
+  errors: EdiError[];
+  payload: ReturnType<typeof ingestPayload> & { ack?: NonNullable<Awaited<ReturnType<typeof buildAck>>> };
+}
+
+async function prepareFile(
+  profile: Profile,
+  transport: Transport,
+  name: string,
+  numbers: ControlNumberPool,
+  now: Date,
+): Promise<PreparedFile | null> {
+  const path = joinPath(profile.inboxPath, name);
+  const bytes = await transport.read(path);
+  if (!bytes) return null;
+  const fileHash = createHash('sha256').update(bytes).digest('hex');
+  const defaultCurrency = profile.settings.defaultCurrency;
+  const result = translate(bytes, defaultCurrency ? { defaultCurrency } : {});
+  const built = profile.settings.acknowledgements
+    ? await buildAck(profile, result.report, numbers, now)
+    : undefined;
+  return {
+    name,
+    path,
+    errors: allErrors(result),
+    payload: {
+      ...ingestPayload(profile, result, { fileName: name, fileHash, raw: rawText(bytes) }),
+      ...(built ? { ack: built } : {}),
+    },
+  };
+}
+
+/** Batches of `ingestMany` stay well below the API's limits (500 files, 32 Mi characters). */
+const BATCH_MAX_CHARS = 16 * 1024 * 1024;
+
+function splitBySize(files: PreparedFile[], maxFiles: number): PreparedFile[][] {
+  const out: PreparedFile[][] = [];
+  let current: PreparedFile[] = [];
+  let chars = 0;
+  for (const f of files) {
+    const size = f.payload.raw.length + (f.payload.ack?.raw.length ?? 0);
+    if (current.length > 0 && (current.length >= maxFiles || chars + size > BATCH_MAX_CHARS)) {
+      out.push(current);
+      current = [];
+      chars = 0;
+    }
+    current.push(f);
+    chars += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+/**
+ * One poll's stable files, in batches: the files of a batch are read with several SFTP requests in
+ * flight (the next batch is read while the current one is committed), ingested by ONE
+ * `edi.ingestMany` call (one transaction), their acknowledgements uploaded (temp name + rename) and
+ * marked sent with one call, and only then moved to archive/ or error/. A crash anywhere leaves the
+ * not-yet-moved files in the inbox; the next run sends them again and gets `duplicate` back with the
+ * stored acknowledgement, exactly as for a single file (see README.md "Exactly once").
+ */
 async function processBatch(
   opts: ServiceOptions,
   profile: Profile,
@@ -340,21 +411,114 @@ async function processBatch(
   numbers: ControlNumberPool,
 ) {
   const log = opts.log ?? (() => {});
+  const concurrency = opts.concurrency ?? 32;
+  const batchSize = Math.max(1, Math.min(opts.batchSize ?? 200, 500));
   const ordered = [...entries].sort((a, b) => a.mtimeMs - b.mtimeMs || a.name.localeCompare(b.name));
-  await pool(ordered, opts.concurrency ?? 8, async (entry) => {
+  const chunks: MailboxEntry[][] = [];
+  for (let i = 0; i < ordered.length; i += batchSize) chunks.push(ordered.slice(i, i + batchSize));
+
+  const fail = (name: string, why: string) => {
+    stats.failed++;
+    failed.add(name);
+    log(`${profile.name}: ${name} failed, left in the inbox for the next poll: ${why}`);
+  };
+
+  const read = async (chunk: MailboxEntry[]) => {
+    const now = opts.now?.() ?? new Date();
+    const prepared: PreparedFile[] = [];
+    await pool(chunk, concurrency, async (entry) => {
+      try {
+        const file = await prepareFile(profile, transport, entry.name, numbers, now);
+        if (file) prepared.push(file);
+      } catch (e) {
+        fail(entry.name, (e as Error).message);
+      }
+    });
+    const position = new Map(chunk.map((e, i) => [e.name, i]));
+    return prepared.sort((a, b) => position.get(a.name)! - position.get(b.name)!);
+  };
+
+  // Three stages on three batches at once: read batch k+1, ingest batch k, and upload the
+  // acknowledgements of and move batch k−1 — each batch's own stages still strictly in order.
+  let reading: Promise<PreparedFile[]> | null = chunks[0] ? read(chunks[0]) : null;
+  let finishing: Promise<void> = Promise.resolve();
+  for (let c = 0; reading; c++) {
+    const prepared = await reading;
+    reading = chunks[c + 1] ? read(chunks[c + 1]!) : null;
+    for (const batch of splitBySize(prepared, batchSize)) {
+      const ingested = await ingestBatch(opts, profile, batch, fail);
+      await finishing;
+      finishing = ingested ? finishBatch(opts, profile, transport, ingested, stats, fail) : Promise.resolve();
+    }
+  }
+  await finishing;
+}
+
+/** One `edi.ingestMany` call: the batch's single transaction. `null` when the call failed. */
+async function ingestBatch(
+  opts: ServiceOptions,
+  profile: Profile,
+  batch: PreparedFile[],
+  fail: (name: string, why: string) => void,
+): Promise<{ file: PreparedFile; result: IngestManyResult }[] | null> {
+  try {
+    const { results } = await opts.client.edi.ingestMany.mutate({
+      profileId: profile.id,
+      files: batch.map(({ payload: { profileId: _p, ...file } }) => file),
+    });
+    return batch.map((file, i) => ({ file, result: results[i]! }));
+  } catch (e) {
+    for (const f of batch) fail(f.name, (e as Error).message);
+    return null;
+  }
+}
+
+/** After the commit: acknowledgements uploaded and marked sent, then the files moved out of the inbox. */
+async function finishBatch(
+  opts: ServiceOptions,
+  profile: Profile,
+  transport: Transport,
+  ingested: { file: PreparedFile; result: IngestManyResult }[],
+  stats: PollStats,
+  fail: (name: string, why: string) => void,
+) {
+  const log = opts.log ?? (() => {});
+  const concurrency = opts.concurrency ?? 32;
+  const now = opts.now?.() ?? new Date();
+  // Acknowledgements first (for a duplicate: the one stored the first time), then one markSentMany.
+  const done: { file: PreparedFile; result: IngestResult }[] = [];
+  const sent: string[] = [];
+  await pool(ingested, concurrency, async ({ file, result }) => {
+    if (result.status === 'failed') return fail(file.name, result.error);
+    const ack = result.ack;
     try {
-      const outcome = await processFile(opts.client, profile, transport, entry.name, {
-        numbers,
-        ...(opts.now ? { now: opts.now } : {}),
-      });
-      count(stats, outcome);
-      log(`${profile.name}: ${entry.name} → ${outcome.status}${outcome.ack ? ` (ack ${outcome.ack})` : ''}`);
+      if (ack && ack.status !== 'sent') {
+        await transport.writeAtomic(profile.outboxPath, ack.fileName, ack.raw, profile.transport.tempSuffix);
+        sent.push(ack.messageId);
+      }
+      done.push({ file, result });
     } catch (e) {
-      stats.failed++;
-      failed.add(entry.name);
-      log(
-        `${profile.name}: ${entry.name} failed, left in the inbox for the next poll: ${(e as Error).message}`,
-      );
+      fail(file.name, `acknowledgement not written: ${(e as Error).message}`);
+    }
+  });
+  if (sent.length > 0) {
+    try {
+      await opts.client.edi.markSentMany.mutate({ messageIds: sent });
+    } catch (e) {
+      // Left in the inbox: the next run gets `duplicate`, finds the uploaded file and marks it sent.
+      for (const { file } of done.splice(0))
+        fail(file.name, `acknowledgement not marked sent: ${(e as Error).message}`);
+    }
+  }
+
+  // Only now, after the commit and the acknowledgements, the files leave the inbox.
+  await pool(done, concurrency, async ({ file, result }) => {
+    try {
+      const outcome = await fileAway(profile, transport, file.name, file.path, result, file.errors, now);
+      count(stats, outcome);
+      log(`${profile.name}: ${file.name} → ${outcome.status}${outcome.ack ? ` (ack ${outcome.ack})` : ''}`);
+    } catch (e) {
+      fail(file.name, `not moved out of the inbox: ${(e as Error).message}`);
     }
   });
 }

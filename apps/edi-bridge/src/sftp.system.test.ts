@@ -6,166 +6,23 @@
  * Needs /usr/sbin/sshd and the `sftp` client. Under CI a missing sshd fails the suite; locally
  * it is skipped with a note.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { type EdiTestPortal, startEdiTestPortal } from '@konsort/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPortalClient, type PortalClient } from './portal-client.ts';
 import { drainProfile, type Profile, runOnce } from './service.ts';
+import { haveSshd, partnerUpload, SSHD, type Sshd, startSshd } from './testing/sshd.ts';
 import { connectSftp, HostKeyMismatchError } from './transports/sftp.ts';
 
-const run = promisify(execFile);
-const SSHD = '/usr/sbin/sshd';
-const haveSshd = existsSync(SSHD);
 if (!haveSshd && process.env.CI) throw new Error(`${SSHD} is missing: the SFTP system suite cannot run`);
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
-
-interface Sshd {
-  port: number;
-  home: string;
-  partnerKey: string;
-  bridgeKey: string;
-  fingerprint: string;
-  stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function startSshd(dir: string): Promise<Sshd> {
-  await mkdir('/run/sshd', { recursive: true });
-  const key = async (name: string) => {
-    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', join(dir, name)]);
-    return join(dir, name);
-  };
-  const [hostKey, partnerKey, bridgeKey] = await Promise.all([
-    key('host_key'),
-    key('partner_key'),
-    key('bridge_key'),
-  ]);
-  const pub = async (k: string) => readFile(`${k}.pub`, 'utf8');
-  await writeFile(join(dir, 'authorized_keys'), `${await pub(partnerKey)}${await pub(bridgeKey)}`);
-  const blob = Buffer.from((await pub(hostKey)).split(' ')[1]!, 'base64');
-  const fingerprint = `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
-  const home = join(dir, 'home');
-  await mkdir(home, { recursive: true });
-  const port = await freePort();
-  const config = join(dir, 'sshd_config');
-  await writeFile(
-    config,
-    [
-      `ListenAddress 127.0.0.1`,
-      `Port ${port}`,
-      `HostKey ${hostKey}`,
-      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'PubkeyAuthentication yes',
-      'PermitRootLogin prohibit-password',
-      'StrictModes no',
-      'UsePAM no',
-      `PidFile ${join(dir, 'sshd.pid')}`,
-      `Subsystem sftp internal-sftp -d ${home}`,
-      'MaxSessions 50',
-      'MaxStartups 50',
-      'LogLevel ERROR',
-      '',
-    ].join('\n'),
-  );
-  const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d) => {
-    stderr += String(d);
-  });
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`sshd exited: ${stderr}`);
-    if (await canConnect(port)) break;
-    if (Date.now() > deadline) throw new Error(`sshd did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    port,
-    home,
-    partnerKey,
-    bridgeKey,
-    fingerprint,
-    stop: async () => {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await new Promise((r) => child.once('exit', r));
-      }
-    },
-  };
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-/** The partner's ERP uploading with OpenSSH's sftp client: temp name, then rename. */
-async function partnerUpload(sshd: Sshd, files: { name: string; text: string }[]) {
-  const staging = await mkdtemp(join(tmpdir(), 'partner-'));
-  const commands = ['-mkdir inbox', 'cd inbox'];
-  for (const f of files) {
-    await writeFile(join(staging, f.name), f.text);
-    commands.push(`put ${join(staging, f.name)} ${f.name}.tmp`, `rename ${f.name}.tmp ${f.name}`);
-  }
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(
-      'sftp',
-      [
-        '-b',
-        '-',
-        '-i',
-        sshd.partnerKey,
-        '-P',
-        String(sshd.port),
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        '-o',
-        'LogLevel=ERROR',
-        `${userInfo().username}@127.0.0.1`,
-      ],
-      { stdio: ['pipe', 'ignore', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr?.on('data', (d) => {
-      stderr += String(d);
-    });
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`sftp exited ${code}: ${stderr}`)),
-    );
-    child.stdin?.end(`${commands.join('\n')}\n`);
-  });
-  await rm(staging, { recursive: true, force: true });
-}
 
 /** A valid 850 with its own interchange control number and PO number. */
 let template = '';
@@ -200,7 +57,7 @@ describe.skipIf(!haveSshd)('bridge over SFTP against a real OpenSSH sshd', () =>
         kind: 'sftp',
         host: '127.0.0.1',
         port: sshd.port,
-        username: userInfo().username,
+        username: sshd.username,
         privateKeyPath: sshd.bridgeKey,
         hostKeySha256: sshd.fingerprint,
       },
@@ -244,32 +101,41 @@ describe.skipIf(!haveSshd)('bridge over SFTP against a real OpenSSH sshd', () =>
     expect(await portal.orders()).toHaveLength(2);
   });
 
-  it('kill -9 mid-backlog and restart: every file exactly once, none lost', async () => {
-    const files = Array.from({ length: 100 }, (_, i) => order(1000 + i));
+  it('kill -9 mid-batch, three times, and restart: every file exactly once, none lost', async () => {
+    // Small batches (20 files per ingest transaction) so the kills land inside the batch path:
+    // while a batch's transaction runs, between its commit and its acknowledgements, mid-upload, or
+    // while its files are moved — the delay after each commit is random.
+    const files = Array.from({ length: 300 }, (_, i) => order(1000 + i));
     await partnerUpload(sshd, files);
-    const before = (await portal.orders()).length;
+    const ours = async () => (await portal.orders()).filter((o) => /^PO-1\d{3}$/.test(o.poNumber)).length;
     const env = {
       ...process.env,
       KONSORT_PORTAL_URL: portal.url,
       KONSORT_API_KEY: portal.apiKey,
       KONSORT_EDI_STABILITY_MS: '100',
-      KONSORT_EDI_CONCURRENCY: '4',
+      KONSORT_EDI_CONCURRENCY: '8',
+      KONSORT_EDI_BATCH_SIZE: '20',
     };
-    const bridge: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'run'], {
-      cwd: appDir,
-      env,
-      stdio: 'ignore',
-    });
-    const deadline = Date.now() + 60_000;
-    while ((await portal.orders()).length - before < 15) {
-      if (Date.now() > deadline) throw new Error('the bridge processed nothing');
-      if (bridge.exitCode !== null) throw new Error(`the bridge exited with ${bridge.exitCode}`);
-      await new Promise((r) => setTimeout(r, 25));
+    const atKills: number[] = [];
+    for (let kill = 0; kill < 3; kill++) {
+      const seen = await ours();
+      const bridge: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'run'], {
+        cwd: appDir,
+        env,
+        stdio: 'ignore',
+      });
+      const deadline = Date.now() + 60_000;
+      while ((await ours()) <= seen) {
+        if (Date.now() > deadline) throw new Error('the bridge processed nothing');
+        if (bridge.exitCode !== null) throw new Error(`the bridge exited with ${bridge.exitCode}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 150)));
+      bridge.kill('SIGKILL');
+      await new Promise((r) => bridge.once('exit', r));
+      atKills.push(await ours());
     }
-    bridge.kill('SIGKILL');
-    await new Promise((r) => bridge.once('exit', r));
-    const atKill = (await portal.orders()).length - before;
-    expect(atKill).toBeLessThan(files.length);
+    expect(atKills.at(-1)).toBeLessThan(files.length);
 
     const restart = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'run', '--once'], {
       cwd: appDir,
@@ -288,16 +154,20 @@ describe.skipIf(!haveSshd)('bridge over SFTP against a real OpenSSH sshd', () =>
     const poNumbers = orders.map((o) => o.poNumber).filter((p) => /^PO-1\d{3}$/.test(p));
     expect(poNumbers).toHaveLength(files.length);
     expect(new Set(poNumbers).size).toBe(files.length);
-    const inbound = (await portal.messages()).filter(
-      (m) => m.direction === 'inbound' && /^po-1\d{3}\.edi$/.test(m.fileName),
-    );
+    const messages = await portal.messages();
+    const inbound = messages.filter((m) => m.direction === 'inbound' && /^po-1\d{3}\.edi$/.test(m.fileName));
     expect(inbound).toHaveLength(files.length);
     expect(inbound.every((m) => m.status === 'processed')).toBe(true);
     expect(await list(join(sshd.home, 'inbox'))).toEqual([]);
+    const archived = await list(join(sshd.home, 'archive', new Date().toISOString().slice(0, 10)));
+    expect(archived.filter((n) => /^po-1\d{3}\.edi$/.test(n))).toHaveLength(files.length);
+    // One acknowledgement per file, each uploaded once under its final name and marked sent.
     const outbox = await list(join(sshd.home, 'outbox'));
     expect(outbox.filter((n) => n.endsWith('.tmp'))).toEqual([]);
-    const acked = (await portal.messages()).filter((m) => m.direction === 'outbound' && m.status === 'sent');
-    expect(acked.length).toBe(outbox.length);
+    const acks = messages.filter((m) => m.direction === 'outbound');
+    expect(acks.every((m) => m.status === 'sent')).toBe(true);
+    expect(acks.length).toBe(outbox.length);
+    expect(new Set(acks.map((m) => m.fileName)).size).toBe(acks.length);
   });
 
   it('works through a 1,000-file backlog', async () => {

@@ -246,6 +246,29 @@ const matrix: Record<string, Entry> = {
     }),
     expect: { ...bridgeOnly, default: 'ok' },
   },
+  'edi.ingestMany': {
+    input: (w) => ({
+      profileId: w.ediProfileId,
+      files: [
+        {
+          fileName: 'matrix-batch.edi',
+          fileHash: 'b'.repeat(64),
+          raw: 'garbage',
+          standard: 'x12',
+          interchangeControlNumber: '',
+          documentType: 'unknown',
+          valid: false,
+          errors: [],
+          documents: [],
+        },
+      ],
+    }),
+    expect: { ...bridgeOnly, default: 'ok' },
+  },
+  'edi.markSentMany': {
+    input: () => ({ messageIds: [unknownId] }),
+    expect: { ...bridgeOnly, default: 'ok' },
+  },
   'edi.nextControlNumbers': {
     input: (w) => ({ profileId: w.ediProfileId, kinds: { interchange: 1 } }),
     expect: { ...bridgeOnly, default: 'ok' },

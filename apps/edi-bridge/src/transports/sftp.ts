@@ -64,7 +64,7 @@ export async function connectSftp(
     let mismatch: HostKeyMismatchError | null = null;
     const client = new SftpClient('konsort-edi');
     try {
-      await client.connect({
+      const raw = await client.connect({
         host: settings.host,
         port: settings.port,
         username: settings.username,
@@ -77,7 +77,7 @@ export async function connectSftp(
           return false;
         },
       });
-      return wrap(client);
+      return wrap(client, raw);
     } catch (e) {
       await client.end().catch(() => {});
       if (mismatch) throw mismatch;
@@ -95,21 +95,55 @@ function isMissing(e: unknown): boolean {
   return code === 2 || code === 'ENOENT' || /no such file/i.test(String((e as Error).message));
 }
 
-function wrap(client: SftpClient): Transport {
+/** ssh2's SFTP channel under the client: the hot per-file calls go to it directly. */
+type SftpChannel = Awaited<ReturnType<SftpClient['connect']>>;
+
+/**
+ * Per-file operations on the raw channel: each is a plain SFTP request sequence (open/read/close,
+ * open/write/close, rename), so many can be in flight on one connection — ssh2 matches replies by
+ * request id — without the wrapper's per-call listeners on the client.
+ */
+function channelOps(channel: SftpChannel) {
+  return {
+    readFile: (path: string) =>
+      new Promise<Buffer>((resolve, reject) =>
+        channel.readFile(path, (err, data) => (err ? reject(err) : resolve(data))),
+      ),
+    writeFile: (path: string, data: Buffer) =>
+      new Promise<void>((resolve, reject) =>
+        channel.writeFile(path, data, (err) => (err ? reject(err) : resolve())),
+      ),
+    rename: (from: string, to: string) =>
+      new Promise<void>((resolve, reject) =>
+        channel.rename(from, to, (err) => (err ? reject(err) : resolve())),
+      ),
+    unlink: (path: string) =>
+      new Promise<void>((resolve, reject) => channel.unlink(path, (err) => (err ? reject(err) : resolve()))),
+  };
+}
+
+function wrap(client: SftpClient, channel: SftpChannel): Transport {
+  const ops = channelOps(channel);
   const exists = async (path: string) => (await client.exists(path)) !== false;
-  // Folders seen or made on this connection: one round trip less per file on a large backlog.
-  const knownDirs = new Set<string>();
-  const ensureDir = async (dir: string) => {
-    if (knownDirs.has(dir)) return;
-    if ((await client.exists(dir)) !== 'd') {
-      try {
-        await client.mkdir(dir, true);
-      } catch (e) {
-        // Another file of the same batch may have made it meanwhile.
-        if ((await client.exists(dir)) !== 'd') throw e;
-      }
+  // Folders seen or made on this connection, as promises: one round trip less per file on a large
+  // backlog, and the many uploads of one batch wait for one check instead of each making its own.
+  const knownDirs = new Map<string, Promise<void>>();
+  const ensureDir = (dir: string) => {
+    let known = knownDirs.get(dir);
+    if (!known) {
+      known = (async () => {
+        if ((await client.exists(dir)) === 'd') return;
+        try {
+          await client.mkdir(dir, true);
+        } catch (e) {
+          // Another process may have made it meanwhile.
+          if ((await client.exists(dir)) !== 'd') throw e;
+        }
+      })();
+      knownDirs.set(dir, known);
+      known.catch(() => knownDirs.delete(dir));
     }
-    knownDirs.add(dir);
+    return known;
   };
   return {
     async list(dir) {
@@ -121,8 +155,7 @@ function wrap(client: SftpClient): Transport {
     },
     async read(path) {
       try {
-        const data = await client.get(path);
-        return Buffer.isBuffer(data) ? data : Buffer.from(String(data));
+        return await ops.readFile(path);
       } catch (e) {
         if (isMissing(e)) return null;
         throw e;
@@ -130,31 +163,38 @@ function wrap(client: SftpClient): Transport {
     },
     async writeAtomic(dir, name, data, tempSuffix) {
       const target = joinPath(dir, name);
-      if (await exists(target)) return;
       await ensureDir(dir);
       const temp = `${target}${tempSuffix}`;
       // A temp file left by a crashed attempt may be cut short: write the whole content again.
-      await client.put(Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8'), temp);
+      await ops.writeFile(temp, Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8'));
       try {
-        await client.rename(temp, target);
+        await ops.rename(temp, target);
       } catch (e) {
-        // Plain SFTP rename fails when the target exists: then another attempt got there first.
+        // Plain SFTP rename fails when the target exists: then an earlier attempt got there first
+        // (no `exists` round trip before the upload: on a backlog that is the common case's cost).
         if (!(await exists(target))) throw e;
-        await client.delete(temp, true);
+        await ops.unlink(temp).catch(() => {});
       }
     },
     async move(from, toDir) {
-      if (!(await exists(from))) return null;
       await ensureDir(toDir);
-      let target = joinPath(toDir, baseName(from));
-      if (await exists(target)) target = `${target}.${Date.now()}`;
+      const target = joinPath(toDir, baseName(from));
       try {
-        await client.rename(from, target);
+        await ops.rename(from, target);
+        return target;
+      } catch (e) {
+        // One rename is the common case; only a failure pays for finding out why.
+        if (!(await exists(from))) return null;
+        if (!(await exists(target))) throw e;
+      }
+      const suffixed = `${target}.${Date.now()}`;
+      try {
+        await ops.rename(from, suffixed);
       } catch (e) {
         if (!(await exists(from))) return null;
         throw e;
       }
-      return target;
+      return suffixed;
     },
     async close() {
       await client.end();

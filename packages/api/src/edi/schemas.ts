@@ -264,6 +264,29 @@ export const ingestInput = z.object({
 });
 export type IngestInput = z.output<typeof ingestInput>;
 
+/** Largest batch `edi.ingestMany` takes: files, and their raw text together. */
+export const INGEST_BATCH_MAX_FILES = 500;
+export const INGEST_BATCH_MAX_CHARS = 32 * 1024 * 1024;
+
+/** A poll batch: the same per-file payload as `ingest`, for one profile, committed together. */
+export const ingestManyInput = z.object({
+  profileId: uuid,
+  files: z
+    .array(ingestInput.omit({ profileId: true }))
+    .min(1)
+    .max(INGEST_BATCH_MAX_FILES)
+    .refine((files) => files.reduce((sum, f) => sum + f.raw.length, 0) <= INGEST_BATCH_MAX_CHARS, {
+      message: `at most ${INGEST_BATCH_MAX_CHARS} characters of file text per batch`,
+    }),
+});
+
+export const markSentManyInput = z.object({
+  messageIds: z
+    .array(uuid)
+    .min(1)
+    .max(INGEST_BATCH_MAX_FILES * 2),
+});
+
 export const controlNumberKinds = ['interchange', 'group', 'message'] as const;
 
 export const nextControlNumbersInput = z.object({

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import {
   accounts,
+  auditLog,
   type Database,
   ediMessages,
   ediProfiles,
@@ -21,19 +22,20 @@ import {
   pgErrorOf,
   type Transaction,
 } from '@konsort/db';
-import { and, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, ne, type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { diff, writeAudit } from '../audit.ts';
+import { type AuditInput, diff, writeAudit } from '../audit.ts';
 import { AppError, notFound } from '../errors.ts';
 import { currencyDigits } from '../money.ts';
 import { assertCan } from '../policy/index.ts';
-import type { Principal } from '../principal.ts';
+import { actorOf, type Principal } from '../principal.ts';
 import { encodeCursor, inTransaction, readCursor, timestampParam } from '../tx.ts';
 import {
   type controlNumberKinds,
   type createProfileInput,
   type IngestInput,
   identifiersSchema,
+  type markSentManyInput,
   type messagesInput,
   type nextControlNumbersInput,
   type PurchaseOrderInput,
@@ -43,7 +45,7 @@ import {
   type updateProfileInput,
 } from './schemas.ts';
 
-type ProfileRow = typeof ediProfiles.$inferSelect;
+export type ProfileRow = typeof ediProfiles.$inferSelect;
 
 /** A profile as the bridge and the admin UI see it: jsonb columns parsed into their schemas. */
 export function presentProfile(row: ProfileRow) {
@@ -159,7 +161,7 @@ export async function updateProfile(
   });
 }
 
-async function activeProfile(tx: Transaction | Database, profileId: string): Promise<ProfileRow> {
+export async function activeProfile(tx: Transaction | Database, profileId: string): Promise<ProfileRow> {
   const [profile] = await tx
     .select()
     .from(ediProfiles)
@@ -178,7 +180,7 @@ interface Problem {
 }
 
 /** A business rule failed: the documents' effects are rolled back, the message stays as rejected. */
-class DocumentRejection extends Error {
+export class DocumentRejection extends Error {
   constructor(readonly problems: Problem[]) {
     super(problems.map((p) => p.message).join('; '));
   }
@@ -272,13 +274,32 @@ async function resolveOpportunity(
   return rows.length === 1 ? rows[0]! : null;
 }
 
-async function applyPurchaseOrder(
+/** Lookups a batch repeats for every file (the same buyer, the same deal reference): memoised per batch. */
+export type LookupCache = Map<string, Promise<unknown>>;
+
+function memo<T>(cache: LookupCache | undefined, key: string, load: () => Promise<T>): Promise<T> {
+  if (!cache) return load();
+  let hit = cache.get(key) as Promise<T> | undefined;
+  if (!hit) {
+    hit = load();
+    cache.set(key, hit);
+    // A failed lookup (its savepoint rolled back) is not remembered for the next file.
+    hit.catch(() => cache.delete(key));
+  }
+  return hit;
+}
+
+/**
+ * What an 850/ORDERS becomes: the order's columns (account, deal, totals, discrepancy) and its
+ * lines. Throws `DocumentRejection` when the order cannot be mapped (no currency).
+ */
+export async function orderValues(
   tx: Transaction,
-  principal: Principal,
   profile: ProfileRow,
   messageId: string,
   po: PurchaseOrderInput,
-): Promise<string> {
+  cache?: LookupCache,
+) {
   const currency = (po.currency ?? settingsSchema.parse(profile.settings).defaultCurrency)?.toUpperCase();
   if (!currency) {
     throw new DocumentRejection([
@@ -297,8 +318,16 @@ async function applyPurchaseOrder(
     lineTotalMinor: l.unitPrice ? lineTotalMinor(l.quantity, l.unitPrice, digits) : null,
   }));
   const totalMinor = lines.reduce((sum, l) => sum + (l.lineTotalMinor ?? 0), 0);
-  const accountIdFromParties = await resolveAccount(tx, profile, po);
-  const deal = await resolveOpportunity(tx, profile.partnerOrgId, accountIdFromParties, po);
+  const accountIdFromParties = await memo(
+    cache,
+    `account:${JSON.stringify([po.buyer?.id, po.shipTo?.id, po.buyer?.name?.trim().toLowerCase()])}`,
+    () => resolveAccount(tx, profile, po),
+  );
+  const deal = await memo(
+    cache,
+    `deal:${JSON.stringify([accountIdFromParties, po.references.filter((r) => r.qualifier === 'CT')])}`,
+    () => resolveOpportunity(tx, profile.partnerOrgId, accountIdFromParties, po),
+  );
   const accountId = accountIdFromParties ?? deal?.accountId ?? null;
   const discrepancy = deal && deal.currency === currency ? deal.amountMinor - totalMinor : null;
   const values = {
@@ -311,7 +340,29 @@ async function applyPurchaseOrder(
     sourceMessageId: messageId,
     document: po as unknown as Record<string, unknown>,
   };
+  return { values, lines };
+}
 
+/** The audited fields of a new order. */
+export const orderCreateAuditFields = [
+  'poNumber',
+  'accountId',
+  'opportunityId',
+  'currency',
+  'totalMinor',
+  'discrepancyMinor',
+  'sourceMessageId',
+] as const;
+
+async function applyPurchaseOrder(
+  tx: Transaction,
+  principal: Principal,
+  profile: ProfileRow,
+  messageId: string,
+  po: PurchaseOrderInput,
+  cache?: LookupCache,
+): Promise<string> {
+  const { values, lines } = await orderValues(tx, profile, messageId, po, cache);
   const [existing] = await tx
     .select()
     .from(orders)
@@ -338,15 +389,11 @@ async function applyPurchaseOrder(
       action: 'create',
       entity: 'order',
       entityId: order!.id,
-      changes: diff<Record<string, unknown>>(null, { ...values, poNumber: po.poNumber }, [
-        'poNumber',
-        'accountId',
-        'opportunityId',
-        'currency',
-        'totalMinor',
-        'discrepancyMinor',
-        'sourceMessageId',
-      ]),
+      changes: diff<Record<string, unknown>>(
+        null,
+        { ...values, poNumber: po.poNumber },
+        orderCreateAuditFields,
+      ),
     });
     return order!.id;
   }
@@ -490,6 +537,18 @@ export async function ingest(db: Database, principal: Principal, input: IngestIn
   assertCan(principal, 'create', { type: 'ediExchange' });
   return inTransaction(db, principal, async (tx) => {
     const profile = await activeProfile(tx, input.profileId);
+    return ingestIn(tx, principal, profile, input);
+  });
+}
+
+/** One file's ingestion inside the caller's transaction (see `ingest`). */
+export async function ingestIn(
+  tx: Transaction,
+  principal: Principal,
+  profile: ProfileRow,
+  input: IngestInput,
+): Promise<IngestResult> {
+  {
     const initialStatus = input.valid ? ('processed' as const) : ('rejected' as const);
     const now = new Date();
     const [inserted] = await tx
@@ -549,6 +608,27 @@ export async function ingest(db: Database, principal: Principal, input: IngestIn
         .where(eq(ediMessages.id, messageId));
     }
 
+    return completeMessage(tx, principal, profile, input, messageId, !!inserted);
+  }
+}
+
+/**
+ * The rest of a claimed message's ingestion: its documents (in a savepoint: a business-rule
+ * rejection undoes them and leaves the message `rejected`), its acknowledgement (a stored one wins
+ * when the message existed before) and the audit entry.
+ */
+export async function completeMessage(
+  tx: Transaction,
+  principal: Principal,
+  profile: ProfileRow,
+  input: IngestInput,
+  messageId: string,
+  inserted: boolean,
+  cache?: LookupCache,
+): Promise<IngestResult> {
+  {
+    const now = new Date();
+    const initialStatus = input.valid ? ('processed' as const) : ('rejected' as const);
     let status: 'processed' | 'rejected' = initialStatus;
     let orderIds: string[] = [];
     if (input.valid) {
@@ -557,7 +637,7 @@ export async function ingest(db: Database, principal: Principal, input: IngestIn
           const touched: string[] = [];
           for (const doc of input.documents) {
             if (doc.kind === 'purchaseOrder') {
-              touched.push(await applyPurchaseOrder(sp, principal, profile, messageId, doc.document));
+              touched.push(await applyPurchaseOrder(sp, principal, profile, messageId, doc.document, cache));
             } else if (doc.kind === 'shipmentNotice') {
               const d = doc.document;
               const id = await applyOrderEvent(sp, principal, profile, messageId, {
@@ -631,7 +711,7 @@ export async function ingest(db: Database, principal: Principal, input: IngestIn
       },
     });
     return { status, messageId, ...(orderIds[0] ? { orderId: orderIds[0] } : {}), orderIds, ack };
-  });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -752,6 +832,69 @@ export async function markSent(db: Database, principal: Principal, messageId: st
       changes: { status: [row.status, 'sent'] },
     });
     return { status: 'sent' as const };
+  });
+}
+
+/** Audit entries of a batch in one INSERT per 1,000 (the same rows as one `writeAudit` each). */
+export async function writeAuditMany(tx: Transaction, principal: Principal, entries: AuditInput[]) {
+  const actor = actorOf(principal);
+  for (let i = 0; i < entries.length; i += 1000) {
+    await tx.insert(auditLog).values(
+      entries.slice(i, i + 1000).map((e) => ({
+        ...actor,
+        action: e.action,
+        entity: e.entity,
+        entityId: e.entityId,
+        changes: e.changes ?? {},
+        ip: e.ip ?? null,
+      })),
+    );
+  }
+}
+
+/**
+ * Marks a batch's uploaded outbound files as sent: one UPDATE, one audit row per message that
+ * changed. Idempotent like `markSent` (already-sent messages are left alone); ids that are not
+ * outbound messages are reported back, not silently taken.
+ */
+export async function markSentMany(
+  db: Database,
+  principal: Principal,
+  input: z.output<typeof markSentManyInput>,
+) {
+  assertCan(principal, 'create', { type: 'ediExchange' });
+  const ids = [...new Set(input.messageIds)];
+  return inTransaction(db, principal, async (tx) => {
+    const now = new Date();
+    const changed = await tx
+      .update(ediMessages)
+      .set({ status: 'sent', processedAt: now, updatedAt: now })
+      .where(
+        and(
+          inArray(ediMessages.id, ids),
+          eq(ediMessages.direction, 'outbound'),
+          ne(ediMessages.status, 'sent'),
+        ),
+      )
+      .returning({ id: ediMessages.id });
+    if (changed.length > 0) {
+      await writeAuditMany(
+        tx,
+        principal,
+        changed.map((row) => ({
+          action: 'update',
+          entity: 'edi_message',
+          entityId: row.id,
+          changes: { status: ['queued', 'sent'] },
+        })),
+      );
+    }
+    const known = await tx
+      .select({ id: ediMessages.id })
+      .from(ediMessages)
+      .where(and(inArray(ediMessages.id, ids), eq(ediMessages.direction, 'outbound')));
+    const found = new Set(known.map((r) => r.id));
+    return { sent: ids.filter((id) => found.has(id)).length, unknown: ids.filter((id) => !found.has(id)) };
   });
 }
 

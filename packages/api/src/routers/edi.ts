@@ -1,9 +1,12 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { ingestMany } from '../edi/ingest-many.ts';
 import { ediStats, getMessage } from '../edi/monitor.ts';
 import {
   createProfileInput,
   ingestInput,
+  ingestManyInput,
+  markSentManyInput,
   messagesInput,
   nextControlNumbersInput,
   recordOutboundInput,
@@ -15,6 +18,7 @@ import {
   listMessages,
   listProfiles,
   markSent,
+  markSentMany,
   nextControlNumbers,
   pendingMessages,
   recordOutbound,
@@ -44,6 +48,12 @@ export const ediRouter = {
   ingest: bridgeProcedure
     .input(ingestInput)
     .mutation(({ ctx, input }) => ingest(ctx.db, ctx.principal, input)),
+  ingestMany: bridgeProcedure
+    .input(ingestManyInput)
+    .mutation(({ ctx, input }) => ingestMany(ctx.db, ctx.principal, input)),
+  markSentMany: bridgeProcedure
+    .input(markSentManyInput)
+    .mutation(({ ctx, input }) => markSentMany(ctx.db, ctx.principal, input)),
   nextControlNumbers: bridgeProcedure
     .input(nextControlNumbersInput)
     .mutation(({ ctx, input }) => nextControlNumbers(ctx.db, ctx.principal, input)),
