@@ -34,6 +34,7 @@ export async function startServer(env: Env): Promise<PortalServer & { url: strin
     ? createBackgroundWorker({
         db: db.db,
         mail: { smtpUrl: env.smtpUrl, outboxDir: env.mailOutboxDir, from: env.mailFrom },
+        appUrl: env.publicUrl ?? url,
         logger: logger.child({ component: 'jobs' }),
       })
     : null;

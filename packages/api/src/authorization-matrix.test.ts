@@ -49,6 +49,8 @@ interface World {
   ownerEmail: string;
   ediProfileId: string;
   registrationId: string;
+  /** A shared comment on the deal by its owner. */
+  commentId: string;
   /** A lead offered to the edit partner's organisation, pending. */
   leadId: string;
   /** An open invitation into the edit partner's organisation. */
@@ -566,6 +568,42 @@ const matrix: Record<string, Entry> = {
     input: (w) => ({ kind: 'contact', id: w.contactId }),
     expect: { ...adminOnly, default: 'ok' },
   },
+  // Comments: whoever sees the deal reads and writes (partners: shared ones); edit/delete by the author only.
+  'comment.list': {
+    input: (w) => ({ opportunityId: w.deal.id }),
+    expect: { ...people, partnerNone: 'NOT_FOUND', default: 'ok' },
+  },
+  'comment.create': {
+    input: (w) => ({ opportunityId: w.deal.id, visibility: 'shared', body: 'Matrix' }),
+    expect: { ...people, partnerNone: 'NOT_FOUND', default: 'ok' },
+  },
+  'comment.mentionable': {
+    input: (w) => ({ opportunityId: w.deal.id, visibility: 'shared' }),
+    expect: { ...people, partnerNone: 'NOT_FOUND', default: 'ok' },
+  },
+  'comment.update': {
+    input: (w) => ({ id: w.commentId, body: 'Geändert' }),
+    expect: { ...people, partnerNone: 'NOT_FOUND', repOwner: 'ok', default: 'FORBIDDEN' },
+  },
+  'comment.delete': {
+    input: (w) => ({ id: w.commentId }),
+    expect: { ...people, partnerNone: 'NOT_FOUND', repOwner: 'ok', default: 'FORBIDDEN' },
+  },
+  'comment.live': {
+    input: (w) => ({ opportunityId: w.deal.id }),
+    expect: { ...people, partnerNone: 'NOT_FOUND', default: 'ok' },
+  },
+  // Notifications are per person: every signed-in user works on their own, nobody on others'.
+  'notification.list': { input: () => ({}), expect: { ...people, default: 'ok' } },
+  'notification.unreadCount': { input: () => undefined, expect: { ...people, default: 'ok' } },
+  'notification.markRead': { input: () => ({ ids: [unknownId] }), expect: { ...people, default: 'ok' } },
+  'notification.markAllRead': { input: () => undefined, expect: { ...people, default: 'ok' } },
+  'notification.preferences': { input: () => undefined, expect: { ...people, default: 'ok' } },
+  'notification.setPreference': {
+    input: () => ({ kind: 'comment.mention', email: false }),
+    expect: { ...people, default: 'ok' },
+  },
+  'notification.live': { input: () => undefined, expect: { ...people, default: 'ok' } },
   'share.list': { input: (w) => ({ opportunityId: w.deal.id }), expect: { ...dealWrite, default: 'ok' } },
   'share.set': {
     input: (w) => ({ opportunityId: w.deal.id, partnerOrgId: w.partnerEditOrgId, access: 'view' }),
@@ -689,6 +727,11 @@ beforeAll(async () => {
     partnerOrgId: orgEdit.id,
     locale: 'de',
   });
+  const comment = await callerFor(db, owner.principal).caller.comment.create({
+    opportunityId: deal.id,
+    visibility: 'shared',
+    body: 'Matrix-Kommentar',
+  });
   world = {
     principals: {
       anonymous: anonymous(),
@@ -709,6 +752,7 @@ beforeAll(async () => {
     ownerEmail: owner.user.email,
     ediProfileId: profile.id,
     registrationId: registration.id,
+    commentId: comment.id,
     leadId: lead.id,
     invitationId: invitation.invitation.id,
     partnerEditMemberId: partnerEditMember.user.id,

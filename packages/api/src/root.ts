@@ -3,6 +3,7 @@ import { activityRouter } from './routers/activity.ts';
 import { addressCaptureRouter } from './routers/addressCapture.ts';
 import { apiKeyRouter } from './routers/apiKey.ts';
 import { authRouter } from './routers/auth.ts';
+import { commentRouter } from './routers/comment.ts';
 import { contactRouter } from './routers/contact.ts';
 import { csvImportRouter } from './routers/csvImport.ts';
 import { dashboardRouter } from './routers/dashboard.ts';
@@ -11,6 +12,7 @@ import { ediRouter } from './routers/edi.ts';
 import { gdprRouter } from './routers/gdpr.ts';
 import { invitationRouter } from './routers/invitation.ts';
 import { leadRouter } from './routers/lead.ts';
+import { notificationRouter } from './routers/notification.ts';
 import { opportunityRouter } from './routers/opportunity.ts';
 import { orderRouter } from './routers/order.ts';
 import { productRouter } from './routers/product.ts';
@@ -37,6 +39,8 @@ export const appRouter = router({
   quote: quoteRouter,
   share: shareRouter,
   registration: registrationRouter,
+  notification: notificationRouter,
+  comment: commentRouter,
   csvImport: csvImportRouter,
   addressCapture: addressCaptureRouter,
   invitation: invitationRouter,

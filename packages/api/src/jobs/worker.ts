@@ -5,11 +5,15 @@
 import type { Database } from '@konsort/db';
 import { registerMailDelivery } from '../mail/deliver.ts';
 import { createMailTransport, type MailTransport } from '../mail/transport.ts';
+import { notificationDeliveryHandler } from '../notifications/deliver.ts';
+import { NOTIFICATION_DELIVERY_JOB } from '../notifications/notify.ts';
 import { type JobLogger, JobRunner } from './runner.ts';
 
 export interface BackgroundWorkerOptions {
   db: Database;
   mail: { smtpUrl?: string | undefined; outboxDir: string; from: string };
+  /** The portal's public origin, for links in mails. */
+  appUrl: string;
   logger?: JobLogger;
   pollMs?: number;
 }
@@ -30,6 +34,7 @@ export function createBackgroundWorker(options: BackgroundWorkerOptions): Backgr
   });
   const mailTransport = createMailTransport(options.mail);
   registerMailDelivery(runner, options.db, mailTransport);
+  runner.register(NOTIFICATION_DELIVERY_JOB, notificationDeliveryHandler(options.db, options.appUrl));
   return {
     runner,
     mailTransport,

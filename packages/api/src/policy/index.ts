@@ -8,6 +8,7 @@
  */
 import {
   accounts,
+  comments,
   contacts,
   documents,
   type Opportunity,
@@ -62,6 +63,14 @@ export type Resource =
   | { type: 'ediProfile' }
   /** A partner's deal registration; `manage` is the review (approve/reject). */
   | { type: 'registration'; partnerOrgId?: string }
+  /** One's own notifications and notification settings. */
+  | { type: 'notification' }
+  /**
+   * A comment on a deal. `share` is the principal's organisation's share on the deal: staff
+   * read and write every comment; partners only shared comments of deals shared with them;
+   * `update` (edit) and `archive` (delete) only by the comment's author.
+   */
+  | { type: 'comment'; visibility?: 'internal' | 'shared'; authorId?: string; share?: ShareAccess | null }
   /** A CSV import run: staff work; `createdBy` uploaded it, leaders may act on anyone's. */
   | { type: 'csvImport'; createdBy?: string }
   /**
@@ -146,6 +155,15 @@ export function can(p: Principal, action: Action, resource: Resource): boolean {
       if (p.kind !== 'internal') return false;
       if (action === 'create') return true;
       return (action === 'read' || action === 'update') && (leader || resource.createdBy === p.userId);
+    case 'notification':
+      return (p.kind === 'internal' || p.kind === 'partner') && (action === 'read' || action === 'update');
+    case 'comment': {
+      if (p.kind !== 'internal' && p.kind !== 'partner') return false;
+      const reaches = p.kind === 'internal' || (!!resource.share && resource.visibility === 'shared');
+      if (action === 'read' || action === 'create') return reaches;
+      if (action === 'update' || action === 'archive') return reaches && resource.authorId === p.userId;
+      return false;
+    }
     case 'registration':
       if (action === 'create') return p.kind === 'partner';
       if (action === 'read')
@@ -259,6 +277,24 @@ export function can(p: Principal, action: Action, resource: Resource): boolean {
   }
 }
 
+/**
+ * May `author` @mention `candidate` in a comment of this visibility on a deal shared with the
+ * organisations `sharedOrgIds`? Only people who can read the comment: staff always; partner
+ * users only on shared comments of deals their organisation holds, and a partner author only
+ * its own colleagues (it never learns which other organisations hold a share).
+ */
+export function mayMention(
+  author: Principal,
+  candidate: { partnerOrgId: string | null },
+  visibility: 'internal' | 'shared',
+  sharedOrgIds: readonly string[],
+): boolean {
+  if (author.kind !== 'internal' && author.kind !== 'partner') return false;
+  if (!candidate.partnerOrgId) return true;
+  if (visibility !== 'shared' || !sharedOrgIds.includes(candidate.partnerOrgId)) return false;
+  return author.kind === 'internal' || candidate.partnerOrgId === author.partnerOrgId;
+}
+
 export function assertCan(p: Principal, action: Action, resource: Resource): void {
   if (!can(p, action, resource)) throw forbidden();
 }
@@ -322,6 +358,16 @@ export function visible(p: Principal) {
       return none;
     },
     /** Orders: staff see all; a partner only its own organisation's (on deals it can see). */
+    /** Comments: staff all; a partner the shared ones on deals shared with its organisation. */
+    comments(): SQL | undefined {
+      if (p.kind === 'internal') return undefined;
+      if (partnerOrg)
+        return and(
+          sql`${comments.visibility} = 'shared'`,
+          sharedOpportunityOf(partnerOrg)(sql`${comments.opportunityId}`),
+        );
+      return none;
+    },
     orders(): SQL | undefined {
       if (p.kind === 'internal') return undefined;
       if (partnerOrg) return sql`${orders.partnerOrgId} = ${partnerOrg}`;

@@ -1,0 +1,12 @@
+export { notificationDeliveryHandler, notificationPath } from './deliver.ts';
+export { LIVE_CHANNELS, LiveHub, liveEvents, liveHubFor } from './live.ts';
+export { NOTIFICATION_DELIVERY_JOB, type NotifyInput, notify, notifyInputSchema } from './notify.ts';
+export * from './service.ts';
+export {
+  isNotificationKind,
+  type NotificationKind,
+  notificationKinds,
+  notificationTemplates,
+  renderNotification,
+  renderNotificationMail,
+} from './templates.ts';

@@ -1,0 +1,108 @@
+/**
+ * What each kind of notification says, in German and English: the in-app title and body and
+ * the e-mail. Params are plain strings or numbers captured when the notification was written
+ * (names, dates), so old notifications read the same after renames. Add a kind here to use it.
+ */
+import type { Locale } from '@konsort/db';
+
+type Params = Record<string, string | number>;
+interface Text {
+  title: (p: Params) => string;
+  body: (p: Params) => string;
+}
+type Template = Record<Locale, Text>;
+
+const s = (p: Params, key: string) => String(p[key] ?? '');
+
+export const notificationTemplates = {
+  'comment.mention': {
+    de: {
+      title: (p) => `${s(p, 'author')} hat Sie erwähnt: ${s(p, 'deal')}`,
+      body: (p) => s(p, 'excerpt'),
+    },
+    en: {
+      title: (p) => `${s(p, 'author')} mentioned you: ${s(p, 'deal')}`,
+      body: (p) => s(p, 'excerpt'),
+    },
+  },
+  'registration.submitted': {
+    de: {
+      title: (p) => `Neue Deal-Registrierung: ${s(p, 'company')}`,
+      body: (p) => `${s(p, 'partner')} hat ${s(p, 'company')} registriert und wartet auf Prüfung.`,
+    },
+    en: {
+      title: (p) => `New deal registration: ${s(p, 'company')}`,
+      body: (p) => `${s(p, 'partner')} registered ${s(p, 'company')} and awaits review.`,
+    },
+  },
+  'registration.expiring': {
+    de: {
+      title: (p) => `Registrierung läuft in ${s(p, 'days')} Tagen ab: ${s(p, 'company')}`,
+      body: (p) =>
+        `Ihre Registrierung für ${s(p, 'company')} läuft am ${s(p, 'expiresOn')} ab. Danach besteht kein Schutz mehr.`,
+    },
+    en: {
+      title: (p) => `Registration expires in ${s(p, 'days')} days: ${s(p, 'company')}`,
+      body: (p) =>
+        `Your registration for ${s(p, 'company')} expires on ${s(p, 'expiresOn')}. After that it is no longer protected.`,
+    },
+  },
+  'registration.expired': {
+    de: {
+      title: (p) => `Registrierung abgelaufen: ${s(p, 'company')}`,
+      body: (p) => `Die Registrierung für ${s(p, 'company')} ist abgelaufen.`,
+    },
+    en: {
+      title: (p) => `Registration expired: ${s(p, 'company')}`,
+      body: (p) => `The registration for ${s(p, 'company')} has expired.`,
+    },
+  },
+} satisfies Record<string, Template>;
+
+export type NotificationKind = keyof typeof notificationTemplates;
+export const notificationKinds = Object.keys(notificationTemplates) as [
+  NotificationKind,
+  ...NotificationKind[],
+];
+
+export function isNotificationKind(kind: string): kind is NotificationKind {
+  return Object.hasOwn(notificationTemplates, kind);
+}
+
+/** A kind unknown to this build (rolled back code, removed kind) still renders, plainly. */
+export function renderNotification(
+  kind: string,
+  params: Params,
+  locale: Locale,
+): { title: string; body: string } {
+  if (!isNotificationKind(kind)) return { title: kind, body: '' };
+  const text = notificationTemplates[kind][locale];
+  return { title: text.title(params), body: text.body(params) };
+}
+
+const mailFooter: Record<Locale, (link: string) => string> = {
+  de: (link) =>
+    `Öffnen: ${link}\n\nBenachrichtigungen per E-Mail stellen Sie in Konsort unter „Benachrichtigungen“ ein.`,
+  en: (link) =>
+    `Open: ${link}\n\nChoose which notifications reach you by e-mail under "Notifications" in Konsort.`,
+};
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The e-mail for a notification, in the recipient's language. */
+export function renderNotificationMail(
+  kind: string,
+  params: Params,
+  locale: Locale,
+  link: string,
+): { subject: string; text: string; html: string } {
+  const { title, body } = renderNotification(kind, params, locale);
+  const subject = `Konsort: ${title}`.replace(/[\r\n]+/g, ' ').slice(0, 300);
+  const text = `${title}\n\n${body ? `${body}\n\n` : ''}${mailFooter[locale](link)}`;
+  const html = `<p><strong>${escapeHtml(title)}</strong></p>${
+    body ? `<p>${escapeHtml(body).replace(/\n/g, '<br>')}</p>` : ''
+  }<p><a href="${escapeHtml(link)}">${locale === 'de' ? 'In Konsort öffnen' : 'Open in Konsort'}</a></p>`;
+  return { subject, text, html };
+}
