@@ -10,6 +10,7 @@ import {
   jsonb,
   numeric,
   pgEnum,
+  pgSequence,
   pgTable,
   text,
   timestamp,
@@ -178,4 +179,45 @@ export const orderEvents = pgTable(
     ...timestamps,
   },
   (t) => [index('order_events_order_idx').on(t.orderId)],
+);
+
+/** Numbers of the orders Konsort sends to suppliers (won deals → 850/ORDERS): `KS` + this value. */
+export const ediOutboundOrderSeq = pgSequence('edi_outbound_order_seq', { startWith: 100001 });
+
+export const ediOutboxKind = pgEnum('edi_outbox_kind', ['orderResponse', 'purchaseOrder', 'dealFeed']);
+export const ediOutboxStatus = pgEnum('edi_outbox_status', ['pending', 'generated', 'sent']);
+
+/**
+ * Outbound documents waiting for the bridge: written by the portal in the same transaction as the
+ * change that causes them (an order accepted → 855/ORDRSP; a won deal shared with a supplier →
+ * 850/ORDERS; shared deals changed → deal feed). The bridge renders each with its grammar into an
+ * `edi_messages` row (`message_id`, status `generated`), uploads it under a temporary name and
+ * renames it, then marks it `sent`. Staff and bridge only: partners have no grant on it.
+ */
+export const ediOutbox = pgTable(
+  'edi_outbox',
+  {
+    id: id(),
+    profileId: uuid('profile_id')
+      .notNull()
+      .references(() => ediProfiles.id, { onDelete: 'cascade' }),
+    kind: ediOutboxKind('kind').notNull(),
+    orderId: uuid('order_id').references(() => orders.id, { onDelete: 'set null' }),
+    opportunityId: uuid('opportunity_id').references(() => opportunities.id, { onDelete: 'set null' }),
+    /** The business document (855/850 as the grammar's JSON, or the feed's rows). */
+    document: jsonb('document').$type<Record<string, unknown>>().notNull(),
+    /** Deal feed: sha256 of the rows, so an unchanged snapshot is not sent again. */
+    contentHash: text('content_hash'),
+    status: ediOutboxStatus('status').notNull().default('pending'),
+    messageId: uuid('message_id').references(() => ediMessages.id, { onDelete: 'set null' }),
+    ...timestamps,
+  },
+  (t) => [
+    index('edi_outbox_profile_status_idx').on(t.profileId, t.status, t.createdAt),
+    index('edi_outbox_profile_kind_idx').on(t.profileId, t.kind, t.createdAt),
+    /** A won deal becomes one order per supplier profile, however often the bridge asks. */
+    uniqueIndex('edi_outbox_won_deal_idx')
+      .on(t.profileId, t.opportunityId)
+      .where(sql`${t.kind} = 'purchaseOrder'`),
+  ],
 );
