@@ -7,6 +7,11 @@ import { registerMailDelivery } from '../mail/deliver.ts';
 import { createMailTransport, type MailTransport } from '../mail/transport.ts';
 import { notificationDeliveryHandler } from '../notifications/deliver.ts';
 import { NOTIFICATION_DELIVERY_JOB } from '../notifications/notify.ts';
+import {
+  REGISTRATION_SWEEP_INTERVAL_MS,
+  REGISTRATION_SWEEP_JOB,
+  registrationSweepHandler,
+} from '../notifications/registrations.ts';
 import { type JobLogger, JobRunner } from './runner.ts';
 
 export interface BackgroundWorkerOptions {
@@ -35,6 +40,9 @@ export function createBackgroundWorker(options: BackgroundWorkerOptions): Backgr
   const mailTransport = createMailTransport(options.mail);
   registerMailDelivery(runner, options.db, mailTransport);
   runner.register(NOTIFICATION_DELIVERY_JOB, notificationDeliveryHandler(options.db, options.appUrl));
+  runner
+    .register(REGISTRATION_SWEEP_JOB, registrationSweepHandler())
+    .every(REGISTRATION_SWEEP_JOB, REGISTRATION_SWEEP_INTERVAL_MS);
   return {
     runner,
     mailTransport,

@@ -6,8 +6,15 @@ import { enqueueMail } from '../mail/enqueue-mail.ts';
 import { renderNotificationMail } from './templates.ts';
 
 /** Where a notification leads in the portal. */
-export function notificationPath(n: { opportunityId: string | null }): string {
-  return n.opportunityId ? `/opportunities/${n.opportunityId}` : '/notifications';
+export function notificationPath(n: {
+  opportunityId: string | null;
+  params: Record<string, string | number>;
+}): string {
+  if (n.opportunityId) return `/opportunities/${n.opportunityId}`;
+  const registrationId = n.params.registrationId;
+  if (typeof registrationId === 'string' && /^[0-9a-f-]{36}$/.test(registrationId))
+    return `/registrations/${registrationId}`;
+  return '/notifications';
 }
 
 /**

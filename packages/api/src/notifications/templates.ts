@@ -13,6 +13,15 @@ interface Text {
 type Template = Record<Locale, Text>;
 
 const s = (p: Params, key: string) => String(p[key] ?? '');
+/** An ISO timestamp param as a date in the reader's language. */
+const day = (p: Params, key: string, locale: Locale) => {
+  const d = new Date(String(p[key] ?? ''));
+  if (Number.isNaN(d.getTime())) return s(p, key);
+  return new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
+    dateStyle: 'medium',
+    timeZone: 'Europe/Berlin',
+  }).format(d);
+};
 
 export const notificationTemplates = {
   'comment.mention': {
@@ -37,14 +46,20 @@ export const notificationTemplates = {
   },
   'registration.expiring': {
     de: {
-      title: (p) => `Registrierung läuft in ${s(p, 'days')} Tagen ab: ${s(p, 'company')}`,
+      title: (p) =>
+        Number(p.days) === 1
+          ? `Registrierung läuft morgen ab: ${s(p, 'company')}`
+          : `Registrierung läuft in ${s(p, 'days')} Tagen ab: ${s(p, 'company')}`,
       body: (p) =>
-        `Ihre Registrierung für ${s(p, 'company')} läuft am ${s(p, 'expiresOn')} ab. Danach besteht kein Schutz mehr.`,
+        `Ihre Registrierung für ${s(p, 'company')} läuft am ${day(p, 'expiresOn', 'de')} ab. Danach besteht kein Schutz mehr.`,
     },
     en: {
-      title: (p) => `Registration expires in ${s(p, 'days')} days: ${s(p, 'company')}`,
+      title: (p) =>
+        Number(p.days) === 1
+          ? `Registration expires tomorrow: ${s(p, 'company')}`
+          : `Registration expires in ${s(p, 'days')} days: ${s(p, 'company')}`,
       body: (p) =>
-        `Your registration for ${s(p, 'company')} expires on ${s(p, 'expiresOn')}. After that it is no longer protected.`,
+        `Your registration for ${s(p, 'company')} expires on ${day(p, 'expiresOn', 'en')}. After that it is no longer protected.`,
     },
   },
   'registration.expired': {

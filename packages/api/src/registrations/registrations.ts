@@ -14,6 +14,7 @@ import { and, asc, desc, eq, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { diff, writeAudit } from '../audit.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
+import { notifyRegistrationSubmitted } from '../notifications/registration-submitted.ts';
 import { defaultProbability, openStages } from '../opportunities/stages.ts';
 import { assertCan, can } from '../policy/index.ts';
 import { internalRoles, type Principal } from '../principal.ts';
@@ -163,6 +164,8 @@ export async function submitRegistration(
       entityId: created!.id,
       changes: diff(null, created!, auditedFields),
     });
+    // The reviewers hear of it in the same transaction (in-app at once, e-mail by the job runner).
+    await notifyRegistrationSubmitted(tx, created!);
     return created!;
   });
 }
