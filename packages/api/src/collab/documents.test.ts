@@ -143,6 +143,15 @@ describe('document docs on the collab server', () => {
     await Promise.all([synced(staff), synced(viewer)]);
     addParagraph(staff, 'from staff');
     await waitFor(() => textOf(viewer).includes('from staff'));
+    // Presence works read-only; the caret's display name is the server's, not the client's.
+    viewer.provider.awareness.setLocalStateField('user', { name: 'Spoofed Name', color: '#ff0000' });
+    await waitFor(() =>
+      [...staff.provider.awareness.getStates().values()].some((st) => st.user?.color === '#ff0000'),
+    );
+    const caret = [...staff.provider.awareness.getStates().values()].find(
+      (st) => st.user?.color === '#ff0000',
+    );
+    expect(caret?.user).toEqual({ name: partnerView.name, color: '#ff0000' });
     addParagraph(viewer, 'from viewer');
     addParagraph(staff, 'staff again');
     await waitFor(() => textOf(viewer).includes('staff again'));

@@ -250,6 +250,20 @@ function presenceOf(p: Principal): Record<string, string> {
   }
 }
 
+/**
+ * A client's awareness state with the server's word on who it is: `principal`, and the display
+ * name in `user` (what editors' carets show, e.g. Tiptap's CollaborationCaret) — not spoofable.
+ */
+function asserted(state: object, p: Principal): Record<string, unknown> {
+  const principal = presenceOf(p);
+  const out: Record<string, unknown> = { ...state, principal };
+  const user = (state as { user?: unknown }).user;
+  if (user && typeof user === 'object' && !Array.isArray(user) && principal.name) {
+    out.user = { ...(user as object), name: principal.name };
+  }
+  return out;
+}
+
 export function createCollabServer(options: CollabServerOptions) {
   const { db, authenticate } = options;
   const authorize = options.authorize ?? defaultAuthorize;
@@ -879,11 +893,7 @@ export function createCollabServer(options: CollabServerOptions) {
           if (state === null) continue;
           if (conn.awarenessIds.size >= limits.maxAwarenessClientsPerConnection) continue;
         }
-        accepted.push({
-          clientId,
-          clock,
-          state: state === null ? null : { ...(state as object), principal: presenceOf(conn.principal) },
-        });
+        accepted.push({ clientId, clock, state: state === null ? null : asserted(state, conn.principal) });
       }
     } catch {
       throw new ProtocolError(closeCodes.invalidPayload, 'malformed awareness update');
