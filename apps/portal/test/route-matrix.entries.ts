@@ -564,6 +564,213 @@ export const routeMatrix: Record<string, RouteEntry> = {
     ],
   },
 
+  // Follow-ups, reports and targets are staff data (docs/decisions/011): partners get 403.
+  '_app.activities': {
+    loader: { path: () => '/activities', expect: { ...staffOnly, default: 200 } },
+    action: [
+      {
+        name: 'log a call on the shared deal',
+        path: () => '/activities',
+        form: (w) => ({
+          intent: 'create',
+          type: 'call',
+          subject: `Anruf ${w.tag}`,
+          opportunityId: w.deal.id,
+          done: 'on',
+          redirectTo: `/opportunities/${w.deal.id}`,
+        }),
+        expect: { ...staffOnly, default: 'redirect' },
+      },
+    ],
+  },
+  '_app.reports._index': {
+    loader: [
+      { path: () => '/reports', expect: { ...staffOnly, default: 200 } },
+      { path: () => '/reports?tab=partners&from=2026-01&to=2026-12', expect: { ...staffOnly, default: 200 } },
+      { path: () => '/reports?tab=gantt', expect: { ...staffOnly, default: 200 } },
+    ],
+  },
+  '_app.reports.export.$report': {
+    loader: [
+      { path: () => '/reports/export/pipeline?groupBy=partner', expect: { ...staffOnly, default: 200 } },
+      { path: () => '/reports/export/nonsense', expect: { ...staffOnly, default: 404 } },
+    ],
+  },
+  '_app.targets': {
+    loader: { path: () => '/targets?year=2026', expect: { ...staffOnly, default: 200 } },
+    action: [
+      {
+        name: 'set an annual target',
+        path: () => '/targets',
+        form: (w) => ({
+          intent: 'annual',
+          userId: w.users.repOther.id,
+          year: '2026',
+          businessType: 'new',
+          currency: 'EUR',
+          annual: '12000',
+          split: 'even',
+        }),
+        expect: { ...staffOnly, repOwner: 403, repOther: 403, default: 'redirect' },
+      },
+    ],
+  },
+
+  '_app.leads._index': { loader: { path: () => '/leads', expect: { ...signedIn, default: 200 } } },
+  '_app.leads.new': {
+    loader: { path: () => '/leads/new', expect: { ...staffOnly, default: 200 } },
+    action: [
+      {
+        path: () => '/leads/new',
+        form: (w) => ({ companyName: `Neuer Lead ${w.tag}`, source: 'form' }),
+        expect: { ...staffOnly, default: 'redirect' },
+      },
+    ],
+  },
+  '_app.leads.$id': {
+    loader: [
+      {
+        path: (w) => `/leads/${w.leadId}`,
+        expect: { ...signedIn, partnerView: 404, partnerNone: 404, default: 200 },
+      },
+      { name: 'unknown lead', path: () => `/leads/${unknownId}`, expect: { ...signedIn, default: 404 } },
+    ],
+    action: [
+      {
+        name: 'qualify: staff work',
+        path: (w) => `/leads/${w.leadId}`,
+        form: () => ({ intent: 'qualify' }),
+        expect: { ...staffOnly, default: 'redirect' },
+      },
+      {
+        name: 'answer the offer: only the organisation it is offered to',
+        path: (w) => `/leads/${w.leadId}`,
+        form: () => ({ intent: 'decline', reason: 'Kein Bedarf' }),
+        expect: {
+          ...signedIn,
+          admin: 403,
+          manager: 403,
+          repOwner: 403,
+          repOther: 403,
+          partnerView: 404,
+          partnerNone: 404,
+          default: 'redirect',
+        },
+      },
+    ],
+  },
+  '_app.team': {
+    loader: {
+      path: () => '/team',
+      // Staff other than the admin have no team to manage; partners see their own organisation.
+      expect: { ...signedIn, manager: 403, repOwner: 403, repOther: 403, default: 200 },
+    },
+    action: [
+      {
+        name: 'invite into the own organisation',
+        path: () => '/team',
+        form: (w) => ({
+          intent: 'invite',
+          name: 'Neu Eingeladen',
+          email: `eingeladen-${w.tag}@partner.example`,
+          role: 'partner_member',
+          partnerOrgId: w.orgs.edit.id,
+        }),
+        expect: {
+          ...signedIn,
+          manager: 403,
+          repOwner: 403,
+          repOther: 403,
+          partnerView: 403,
+          partnerNone: 403,
+          default: 200,
+        },
+      },
+    ],
+  },
+  '_app.admin.gdpr': {
+    loader: { path: () => '/admin/gdpr?q=Matrix', expect: { ...adminOnly, default: 200 } },
+    action: [
+      {
+        path: () => '/admin/gdpr',
+        form: (w) => ({ kind: 'contact', id: w.foreignContact.id, confirm: 'yes' }),
+        expect: { ...adminOnly, default: 200 },
+      },
+    ],
+  },
+  '_app.admin.gdpr.export.$kind.$id': {
+    loader: {
+      path: (w) => `/admin/gdpr/export/contact/${w.contact.id}`,
+      expect: { ...adminOnly, default: 200 },
+    },
+  },
+  'invite.$token': {
+    // Public: an unknown link is the same 404 for everyone, signed in or not.
+    loader: { path: () => `/invite/${'x'.repeat(43)}`, expect: { default: 404 } },
+    action: [
+      {
+        path: () => `/invite/${'x'.repeat(43)}`,
+        form: () => ({
+          name: 'Niemand',
+          password: 'ein langes Passwort',
+          passwordRepeat: 'ein langes Passwort',
+        }),
+        expect: { default: 404 },
+      },
+    ],
+  },
+  // Follow-ups, reports and targets are staff data (docs/decisions/011): partners get 403.
+  '_app.activities': {
+    loader: { path: () => '/activities', expect: { ...staffOnly, default: 200 } },
+    action: [
+      {
+        name: 'log a call on the shared deal',
+        path: () => '/activities',
+        form: (w) => ({
+          intent: 'create',
+          type: 'call',
+          subject: `Anruf ${w.tag}`,
+          opportunityId: w.deal.id,
+          done: 'on',
+          redirectTo: `/opportunities/${w.deal.id}`,
+        }),
+        expect: { ...staffOnly, default: 'redirect' },
+      },
+    ],
+  },
+  '_app.reports._index': {
+    loader: [
+      { path: () => '/reports', expect: { ...staffOnly, default: 200 } },
+      { path: () => '/reports?tab=partners&from=2026-01&to=2026-12', expect: { ...staffOnly, default: 200 } },
+      { path: () => '/reports?tab=gantt', expect: { ...staffOnly, default: 200 } },
+    ],
+  },
+  '_app.reports.export.$report': {
+    loader: [
+      { path: () => '/reports/export/pipeline?groupBy=partner', expect: { ...staffOnly, default: 200 } },
+      { path: () => '/reports/export/nonsense', expect: { ...staffOnly, default: 404 } },
+    ],
+  },
+  '_app.targets': {
+    loader: { path: () => '/targets?year=2026', expect: { ...staffOnly, default: 200 } },
+    action: [
+      {
+        name: 'set an annual target',
+        path: () => '/targets',
+        form: (w) => ({
+          intent: 'annual',
+          userId: w.users.repOther.id,
+          year: '2026',
+          businessType: 'new',
+          currency: 'EUR',
+          annual: '12000',
+          split: 'even',
+        }),
+        expect: { ...staffOnly, repOwner: 403, repOther: 403, default: 'redirect' },
+      },
+    ],
+  },
+
   login: {
     // Signed in, the login page sends you on.
     loader: { path: () => '/login', expect: { anonymous: 200, default: 'redirect' } },

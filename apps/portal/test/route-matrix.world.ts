@@ -18,6 +18,7 @@ import {
   type Contact,
   type Database,
   dealRegistrations,
+  documents,
   ediMessages,
   ediProfiles,
   type Opportunity,
@@ -82,6 +83,9 @@ export interface World extends People {
   ediMessageId: string;
   /** An active rep nobody else uses: the target of deactivation. */
   spareUser: { id: string; email: string };
+  /** Documents of `deal`: one marked shared with its partners, one internal. */
+  sharedDocumentId: string;
+  internalDocumentId: string;
   /** A catalogue product and a draft quote (one line) on `deal`: quotes are staff data. */
   productId: string;
   quoteId: string;
@@ -227,6 +231,13 @@ export async function makeWorld(db: Database, people: People): Promise<World> {
     .values({ opportunityId: deal.id, number: `Q-MATRIX-${tag}`, currency: 'EUR', contactId: contact.id })
     .returning({ id: quotes.id });
   await db.insert(quoteVersions).values({ quoteId: quote!.id, versionNumber: 1 });
+  const [sharedDocument, internalDocument] = await db
+    .insert(documents)
+    .values([
+      { opportunityId: deal.id, title: `Leistungsbeschreibung ${tag}`, sharedWithPartners: true },
+      { opportunityId: deal.id, title: `Intern-Dokument ${tag}`, textPreview: secret(tag, 'document') },
+    ])
+    .returning({ id: documents.id });
   const { user: spare } = await makeUser(db, { role: 'rep' });
 
   const foreign = [
@@ -243,6 +254,8 @@ export async function makeWorld(db: Database, people: People): Promise<World> {
     secret(tag, 'contact-mobile'),
     secret(tag, 'deal-source'),
     account.vatId!,
+    `Intern-Dokument ${tag}`,
+    secret(tag, 'document'),
     `Q-MATRIX-${tag}`,
   ];
   return {
@@ -260,6 +273,8 @@ export async function makeWorld(db: Database, people: People): Promise<World> {
     foreignRegistrationId,
     ediMessageId: message!.id,
     spareUser: { id: spare.id, email: spare.email },
+    sharedDocumentId: sharedDocument!.id,
+    internalDocumentId: internalDocument!.id,
     productId: product!.id,
     quoteId: quote!.id,
     secrets: {

@@ -2,6 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from '@rem
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ActivityTimeline } from '../components/activity-timeline.tsx';
 import { LiveDealFields } from '../components/collab/live-deal-fields.tsx';
 import { DealOrders } from '../components/deal-orders.tsx';
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx';
@@ -16,6 +17,7 @@ import {
   PageHeader,
   StageBadge,
 } from '../components/ui.tsx';
+import { loadTimeline } from '../utils/activities.server.ts';
 import { archiveOpportunity, formatMoney, getOpportunity } from '../utils/api.server.ts';
 import { type LiveField, liveFields } from '../utils/collab-fields.ts';
 import { loadDealOrders } from '../utils/deal-orders.server.ts';
@@ -33,6 +35,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     ...result,
     internal: user.kind === 'internal',
     orders: await loadDealOrders(context, user, id),
+    activities: await loadTimeline(context, user, { opportunityId: id }),
     amount: formatMoney(o.amountMinor, o.currency, context.locale),
     margin:
       'marginMinor' in o && typeof o.marginMinor === 'number'
@@ -74,6 +77,7 @@ export default function OpportunityDetail() {
     amount,
     internal,
     orders,
+    activities,
   } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   // Live editing needs JavaScript: the server renders the plain values (and the edit form stays
@@ -201,6 +205,13 @@ export default function OpportunityDetail() {
             </Card>
           ) : null}
           {orders ? <DealOrders data={orders.view} linkMessages={orders.linkMessages} /> : null}
+          {activities ? (
+            <ActivityTimeline
+              items={activities.items}
+              target={activities.target}
+              redirectTo={`/opportunities/${o.id}`}
+            />
+          ) : null}
         </div>
         <Card title={t('deals.history')}>
           <ol className="space-y-2 text-sm">
