@@ -309,6 +309,8 @@ export async function makeWorld(db: Database, people: People): Promise<World> {
   };
 }
 
+const auditFloors = new WeakMap<World, number>();
+
 /**
  * The world's records as JSON, with the audit entries about them (or naming its tag): equal
  * before and after a request means the request changed nothing. A denied or invalid request
@@ -316,6 +318,17 @@ export async function makeWorld(db: Database, people: People): Promise<World> {
  */
 export async function snapshot(w: World): Promise<string> {
   const { db } = w;
+  // Audit rows are searched from the first snapshot of the world on: an index range, not the whole log.
+  let floor = auditFloors.get(w);
+  if (floor === undefined) {
+    const last = await db.query.auditLog.findFirst({
+      columns: { id: true },
+      orderBy: (t, { desc }) => desc(t.id),
+    });
+    floor = last?.id ?? 0;
+    auditFloors.set(w, floor);
+  }
+  const from = floor;
   const dealIds = [w.deal.id, w.foreignDeal.id, w.foreignAccountDeal.id];
   const ids = [
     ...dealIds,
@@ -344,8 +357,8 @@ export async function snapshot(w: World): Promise<string> {
     db.query.users.findMany({ columns: { active: true }, where: (t, { eq }) => eq(t.id, w.spareUser.id) }),
     db.query.auditLog.findMany({
       columns: { id: true, action: true, entity: true },
-      where: (t, { inArray, or, sql }) =>
-        or(inArray(t.entityId, ids), sql`${t.changes}::text like ${`%${w.tag}%`}`),
+      where: (t, { and, gt, inArray, or, sql }) =>
+        and(gt(t.id, from), or(inArray(t.entityId, ids), sql`${t.changes}::text like ${`%${w.tag}%`}`)),
     }),
   ]);
   const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
