@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+import { ActivityTimeline } from '../components/activity-timeline.tsx';
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx';
 import { FormError } from '../components/form.tsx';
 import {
@@ -12,6 +13,7 @@ import {
   PageHeader,
   StageBadge,
 } from '../components/ui.tsx';
+import { loadTimeline } from '../utils/activities.server.ts';
 import { archiveAccount, formatMoney, getAccount } from '../utils/api.server.ts';
 import { actionFailure, orResponse, requireUuid } from '../utils/errors.server.ts';
 import { formatDate } from '../utils/format.ts';
@@ -23,6 +25,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const result = await orResponse(context.locale, () => getAccount(context.db, user, id));
   return {
     ...result,
+    activities: await loadTimeline(context, user, { accountId: id }),
     opportunities: result.opportunities.map((o) => ({
       ...o,
       amount: formatMoney(o.amountMinor, o.currency, context.locale),
@@ -46,7 +49,8 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 export default function AccountDetail() {
   const { t, i18n } = useTranslation();
   const locale = i18n.language === 'en' ? 'en' : 'de';
-  const { account, ownerName, contacts, opportunities, permissions } = useLoaderData<typeof loader>();
+  const { account, ownerName, contacts, opportunities, permissions, activities } =
+    useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   return (
     <>
@@ -169,6 +173,16 @@ export default function AccountDetail() {
           </Card>
         </div>
       </div>
+      {activities ? (
+        <div className="mt-6">
+          <ActivityTimeline
+            items={activities.items}
+            target={activities.target}
+            redirectTo={`/accounts/${account.id}`}
+            showContext
+          />
+        </div>
+      ) : null}
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+import { ActivityTimeline } from '../components/activity-timeline.tsx';
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx';
 import { FormError } from '../components/form.tsx';
 import {
@@ -11,6 +12,7 @@ import {
   linkClass,
   PageHeader,
 } from '../components/ui.tsx';
+import { loadTimeline } from '../utils/activities.server.ts';
 import { archiveContact, getContact } from '../utils/api.server.ts';
 import { actionFailure, orResponse, requireUuid } from '../utils/errors.server.ts';
 import { requireUser } from '../utils/session.server.ts';
@@ -18,7 +20,8 @@ import { requireUser } from '../utils/session.server.ts';
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
   const id = requireUuid(params.id, context.locale, 'entity.contact');
-  return orResponse(context.locale, () => getContact(context.db, user, id));
+  const result = await orResponse(context.locale, () => getContact(context.db, user, id));
+  return { ...result, activities: await loadTimeline(context, user, { contactId: id }) };
 }
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
@@ -36,7 +39,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 
 export default function ContactDetail() {
   const { t } = useTranslation();
-  const { contact, accountName, permissions } = useLoaderData<typeof loader>();
+  const { contact, accountName, permissions, activities } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const name = [contact.salutation, contact.title, contact.firstName, contact.lastName]
     .filter(Boolean)
@@ -80,6 +83,16 @@ export default function ContactDetail() {
           ]}
         />
       </Card>
+      {activities ? (
+        <div className="mt-6">
+          <ActivityTimeline
+            items={activities.items}
+            target={activities.target}
+            redirectTo={`/contacts/${contact.id}`}
+            showContext
+          />
+        </div>
+      ) : null}
     </>
   );
 }

@@ -58,6 +58,19 @@ function Shell({ children }: { children: React.ReactNode }) {
             <NavLink to="/registrations" className={navLinkClass}>
               {t('registration.nav')}
             </NavLink>
+            {internal ? (
+              <>
+                <NavLink to="/activities" className={navLinkClass}>
+                  {t('nav.followUps')}
+                </NavLink>
+                <NavLink to="/reports" className={navLinkClass}>
+                  {t('nav.reports')}
+                </NavLink>
+                <NavLink to="/targets" className={navLinkClass}>
+                  {t('nav.targets')}
+                </NavLink>
+              </>
+            ) : null}
             {user.role === 'admin' || user.role === 'manager' ? (
               <NavLink to="/edi" className={navLinkClass}>
                 {t('nav.edi')}
