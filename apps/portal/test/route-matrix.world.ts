@@ -21,6 +21,7 @@ import {
   documents,
   ediMessages,
   ediProfiles,
+  leads,
   type Opportunity,
   orders,
   products,
@@ -83,6 +84,8 @@ export interface World extends People {
   ediMessageId: string;
   /** An active rep nobody else uses: the target of deactivation. */
   spareUser: { id: string; email: string };
+  /** repOwner's lead, offered to orgs.edit and waiting for its answer; its contact is hidden until then. */
+  leadId: string;
   /** Documents of `deal`: one marked shared with its partners, one internal. */
   sharedDocumentId: string;
   internalDocumentId: string;
@@ -238,6 +241,19 @@ export async function makeWorld(db: Database, people: People): Promise<World> {
       { opportunityId: deal.id, title: `Intern-Dokument ${tag}`, textPreview: secret(tag, 'document') },
     ])
     .returning({ id: documents.id });
+  const [lead] = await db
+    .insert(leads)
+    .values({
+      companyName: `Matrix Lead ${tag} GmbH`,
+      contactName: secret(tag, 'lead-contact'),
+      source: 'manual',
+      ownerId: users.repOwner.id,
+      offeredPartnerOrgId: orgs.edit.id,
+      offeredAt: new Date(),
+      respondBy: new Date(Date.now() + 7 * 86_400_000),
+      offerStatus: 'pending',
+    })
+    .returning({ id: leads.id });
   const { user: spare } = await makeUser(db, { role: 'rep' });
 
   const foreign = [
@@ -253,6 +269,7 @@ export async function makeWorld(db: Database, people: People): Promise<World> {
     secret(tag, 'account-phone'),
     secret(tag, 'contact-mobile'),
     secret(tag, 'deal-source'),
+    secret(tag, 'lead-contact'),
     account.vatId!,
     `Intern-Dokument ${tag}`,
     secret(tag, 'document'),
@@ -273,6 +290,7 @@ export async function makeWorld(db: Database, people: People): Promise<World> {
     foreignRegistrationId,
     ediMessageId: message!.id,
     spareUser: { id: spare.id, email: spare.email },
+    leadId: lead!.id,
     sharedDocumentId: sharedDocument!.id,
     internalDocumentId: internalDocument!.id,
     productId: product!.id,

@@ -58,6 +58,9 @@ function Shell({ children }: { children: React.ReactNode }) {
             <NavLink to="/registrations" className={navLinkClass}>
               {t('registration.nav')}
             </NavLink>
+            <NavLink to="/leads" className={navLinkClass}>
+              {internal ? t('nav.leads') : t('nav.leadInbox')}
+            </NavLink>
             {internal ? (
               <>
                 <NavLink to="/activities" className={navLinkClass}>
@@ -79,6 +82,16 @@ function Shell({ children }: { children: React.ReactNode }) {
             {user.role === 'admin' ? (
               <NavLink to="/admin/users" className={navLinkClass}>
                 {t('nav.users')}
+              </NavLink>
+            ) : null}
+            {user.role === 'admin' || user.kind === 'partner' ? (
+              <NavLink to="/team" className={navLinkClass}>
+                {t('nav.team')}
+              </NavLink>
+            ) : null}
+            {user.role === 'admin' ? (
+              <NavLink to="/admin/gdpr" className={navLinkClass}>
+                {t('nav.gdpr')}
               </NavLink>
             ) : null}
           </nav>

@@ -27,7 +27,7 @@ import { publish } from '../events.ts';
 import { assertCan } from '../policy/index.ts';
 import type { Principal } from '../principal.ts';
 import { uuid } from '../schemas.ts';
-import { inTransaction } from '../tx.ts';
+import { inTransaction, likePattern } from '../tx.ts';
 
 /** What replaces an erased value, everywhere (the audit log's redaction check knows it too). */
 export const ERASED = '[erased]';
@@ -495,6 +495,49 @@ export async function findTraces(db: Executor, values: string[]): Promise<Trace[
     if (row && Number(row.n) > 0) traces.push({ table, column, rows: Number(row.n) });
   }
   return traces;
+}
+
+/** Contacts and users whose name or e-mail matches `q`: the admin's way to the subject. */
+export async function searchPersonalData(db: Database, principal: Principal, q: string) {
+  assertCan(principal, 'manage', { type: 'personalData' });
+  const pattern = likePattern(q);
+  const contactRows = await db
+    .select({
+      id: contacts.id,
+      firstName: contacts.firstName,
+      lastName: contacts.lastName,
+      email: contacts.email,
+      accountName: accounts.name,
+    })
+    .from(contacts)
+    .innerJoin(accounts, eq(accounts.id, contacts.accountId))
+    .where(
+      sql`(lower(${contacts.firstName} || ' ' || ${contacts.lastName}) like ${pattern} or lower(coalesce(${contacts.email}, '')) like ${pattern})`,
+    )
+    .limit(50);
+  const userRows = await db
+    .select({ id: users.id, name: users.name, email: users.email, role: users.role })
+    .from(users)
+    .where(sql`(lower(${users.name}) like ${pattern} or lower(${users.email}) like ${pattern})`)
+    .limit(50);
+  return [
+    ...contactRows.map((c) => ({
+      kind: 'contact' as const,
+      id: c.id,
+      name: `${c.firstName} ${c.lastName}`.trim(),
+      email: c.email,
+      detail: c.accountName,
+      erased: c.lastName === ERASED,
+    })),
+    ...userRows.map((u) => ({
+      kind: 'user' as const,
+      id: u.id,
+      name: u.name,
+      email: u.email,
+      detail: u.role as string,
+      erased: u.name === ERASED,
+    })),
+  ];
 }
 
 export async function gdprExport(db: Database, principal: Principal, subject: GdprSubject) {
