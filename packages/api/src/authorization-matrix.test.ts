@@ -604,6 +604,34 @@ const matrix: Record<string, Entry> = {
     expect: { ...people, default: 'ok' },
   },
   'notification.live': { input: () => undefined, expect: { ...people, default: 'ok' } },
+  'automation.settings': { input: () => undefined, expect: { ...staffOnly, default: 'ok' } },
+  'automation.updateSetting': {
+    input: () => ({
+      key: 'lossReasons',
+      value: [
+        { key: 'price', label: { de: 'Preis', en: 'Price' } },
+        { key: 'no_response', label: { de: 'Keine Rückmeldung', en: 'No response' } },
+      ],
+    }),
+    expect: { ...adminOnly, default: 'ok' },
+  },
+  'automation.closeDeal': {
+    input: (w) => ({ opportunityId: w.deal.id, outcome: 'lost', lossReason: 'price' }),
+    expect: { ...dealWrite, default: 'ok' },
+  },
+  'automation.priority': {
+    input: (w) => ({ accountId: w.accountId }),
+    expect: { ...staffOnly, default: 'ok' },
+  },
+  'automation.setStrategic': {
+    input: (w) => ({ accountId: w.accountId, strategic: true }),
+    expect: { ...staffOnly, repOwner: 'FORBIDDEN', repOther: 'FORBIDDEN', default: 'ok' },
+  },
+  'automation.setCadence': {
+    input: (w) => ({ accountId: w.accountId, visitEveryDays: 30, callEveryDays: 7 }),
+    expect: { ...staffOnly, default: 'ok' },
+  },
+  'automation.cadence': { input: () => ({}), expect: { ...staffOnly, default: 'ok' } },
   'share.list': { input: (w) => ({ opportunityId: w.deal.id }), expect: { ...dealWrite, default: 'ok' } },
   'share.set': {
     input: (w) => ({ opportunityId: w.deal.id, partnerOrgId: w.partnerEditOrgId, access: 'view' }),

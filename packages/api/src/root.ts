@@ -3,6 +3,7 @@ import { activityRouter } from './routers/activity.ts';
 import { addressCaptureRouter } from './routers/addressCapture.ts';
 import { apiKeyRouter } from './routers/apiKey.ts';
 import { authRouter } from './routers/auth.ts';
+import { automationRouter } from './routers/automation.ts';
 import { commentRouter } from './routers/comment.ts';
 import { contactRouter } from './routers/contact.ts';
 import { csvImportRouter } from './routers/csvImport.ts';
@@ -37,6 +38,7 @@ export const appRouter = router({
   order: orderRouter,
   product: productRouter,
   quote: quoteRouter,
+  automation: automationRouter,
   share: shareRouter,
   registration: registrationRouter,
   notification: notificationRouter,

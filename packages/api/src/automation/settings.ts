@@ -46,7 +46,12 @@ export const followUpStageSchema = z.object({
   body: bilingual(5000),
 });
 export const followUpSchema = z
-  .object({ enabled: z.boolean(), stages: z.array(followUpStageSchema).max(10) })
+  .object({
+    enabled: z.boolean(),
+    stages: z.array(followUpStageSchema).max(10),
+    /** Days after the last stage without an answer until the deal closes as lost ("no response"). */
+    closeAfterDays: z.number().int().min(0).max(365),
+  })
   .refine((v) => v.stages.every((s, i) => i === 0 || s.day > v.stages[i - 1]!.day), {
     message: 'validation.stagesAscending',
     path: ['stages'],
@@ -118,6 +123,7 @@ export const settingDefaults: Settings = {
   },
   followUp: {
     enabled: true,
+    closeAfterDays: 7,
     stages: [
       {
         day: 3,

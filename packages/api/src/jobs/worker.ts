@@ -3,6 +3,7 @@
  * Domain modules add their job kinds here, so the portal server starts them all with one call.
  */
 import type { Database } from '@konsort/db';
+import { registerAutomation } from '../automation/automation.ts';
 import { registerMailDelivery } from '../mail/deliver.ts';
 import { createMailTransport, type MailTransport } from '../mail/transport.ts';
 import { notificationDeliveryHandler } from '../notifications/deliver.ts';
@@ -39,6 +40,7 @@ export function createBackgroundWorker(options: BackgroundWorkerOptions): Backgr
   });
   const mailTransport = createMailTransport(options.mail);
   registerMailDelivery(runner, options.db, mailTransport);
+  registerAutomation(runner, options.db);
   runner.register(NOTIFICATION_DELIVERY_JOB, notificationDeliveryHandler(options.db, options.appUrl));
   runner
     .register(REGISTRATION_SWEEP_JOB, registrationSweepHandler())

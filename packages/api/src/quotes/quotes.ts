@@ -13,6 +13,7 @@ import {
   type Database,
   opportunities,
   opportunityShares,
+  opportunityStageHistory,
   orderLines,
   orders,
   partnerOrgs,
@@ -27,6 +28,7 @@ import {
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { diff, writeAudit } from '../audit.ts';
+import { scheduleQuoteFollowUps } from '../automation/schedule.ts';
 import { AppError, notFound } from '../errors.ts';
 import { currencyDigits } from '../money.ts';
 import { assertCan } from '../policy/index.ts';
@@ -472,16 +474,6 @@ export async function newQuoteVersion(
   });
 }
 
-/** Hooks the automation registers (follow-up scheduling on send); run inside the transaction. */
-export interface QuoteHooks {
-  onSent?: (tx: Transaction, quote: Quote) => Promise<void>;
-  onDecided?: (tx: Transaction, quote: Quote) => Promise<void>;
-}
-const hooks: QuoteHooks[] = [];
-export function registerQuoteHooks(h: QuoteHooks): void {
-  hooks.push(h);
-}
-
 export async function sendQuote(db: Database, principal: Principal, input: z.output<typeof quoteRefInput>) {
   assertCan(principal, 'read', { type: 'quote' });
   return inTransaction(db, principal, async (tx) => {
@@ -509,7 +501,7 @@ export async function sendQuote(db: Database, principal: Principal, input: z.out
       entityId: quote.id,
       changes: { status: [quote.status, 'sent'] },
     });
-    for (const h of hooks) await h.onSent?.(tx, saved!);
+    await scheduleQuoteFollowUps(tx, saved!);
     return saved!;
   });
 }
@@ -532,7 +524,6 @@ async function decide(
     entityId: quote.id,
     changes: { status: [quote.status, status], ...(extra.orderId ? { orderId: [null, extra.orderId] } : {}) },
   });
-  for (const h of hooks) await h.onDecided?.(tx, saved!);
   return saved!;
 }
 
@@ -559,9 +550,15 @@ export async function acceptQuote(db: Database, principal: Principal, input: z.o
     const deal = await loadDeal(tx, quote.opportunityId);
     assertCan(principal, 'changeStage', { type: 'quote', dealOwnerId: deal.ownerId });
     if (quote.status !== 'sent') throw wrongStatus(quote.status);
-    const order = await createOrderFromQuote(tx, principal, quote, deal);
-    return decide(tx, principal, quote, 'accepted', { orderId: order.id });
+    return acceptQuoteInTx(tx, principal, quote);
   });
+}
+
+/** Accepts a sent quote inside the caller's transaction (also used when its deal is won). */
+export async function acceptQuoteInTx(tx: Transaction, principal: Principal, quote: Quote) {
+  const deal = await loadDeal(tx, quote.opportunityId);
+  const order = await createOrderFromQuote(tx, principal, quote, deal);
+  return decide(tx, principal, quote, 'accepted', { orderId: order.id });
 }
 
 export async function createOrderFromQuote(
@@ -581,6 +578,16 @@ export async function createOrderFromQuote(
     .where(eq(quoteLines.versionId, version!.id))
     .orderBy(asc(quoteLines.position));
   const poNumber = `${quote.number}-V${quote.currentVersion}`;
+  // The order carries the deal's sales history: its stages with dates, and where to read the rest.
+  const history = await tx
+    .select({
+      from: opportunityStageHistory.fromStage,
+      to: opportunityStageHistory.toStage,
+      at: opportunityStageHistory.changedAt,
+    })
+    .from(opportunityStageHistory)
+    .where(eq(opportunityStageHistory.opportunityId, deal.id))
+    .orderBy(asc(opportunityStageHistory.changedAt));
   const [order] = await tx
     .insert(orders)
     .values({
@@ -604,6 +611,10 @@ export async function createOrderFromQuote(
         taxMinor: version!.taxMinor,
         grossMinor: version!.grossMinor,
         taxes: version!.taxes,
+        dealHistory: {
+          path: `/opportunities/${deal.id}`,
+          stages: history.map((h) => ({ from: h.from, to: h.to, at: h.at.toISOString() })),
+        },
       },
     })
     .onConflictDoNothing()
@@ -662,11 +673,21 @@ export async function expireQuote(db: Database, principal: Principal, input: z.o
 }
 
 /** What the quote editor offers: the account's contacts, supplier organisations, active products. */
-export async function quoteEditorOptions(db: Database, principal: Principal, accountId: string, currency: string) {
+export async function quoteEditorOptions(
+  db: Database,
+  principal: Principal,
+  accountId: string,
+  currency: string,
+) {
   assertCan(principal, 'read', { type: 'quote' });
   const [contactRows, supplierRows, productRows] = await Promise.all([
     db
-      .select({ id: contacts.id, firstName: contacts.firstName, lastName: contacts.lastName, email: contacts.email })
+      .select({
+        id: contacts.id,
+        firstName: contacts.firstName,
+        lastName: contacts.lastName,
+        email: contacts.email,
+      })
       .from(contacts)
       .where(and(eq(contacts.accountId, accountId), isNull(contacts.archivedAt)))
       .orderBy(asc(contacts.lastName), asc(contacts.firstName)),
