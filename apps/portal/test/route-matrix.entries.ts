@@ -283,6 +283,79 @@ export const routeMatrix: Record<string, RouteEntry> = {
       },
     ],
   },
+  '_app.opportunities.$id.documents.new': {
+    loader: {
+      path: (w) => `/opportunities/${w.deal.id}/documents/new`,
+      expect: { ...sharedDealWrite, default: 200 },
+    },
+    action: [
+      {
+        path: (w) => `/opportunities/${w.deal.id}/documents/new`,
+        form: () => ({ title: 'Neues Dokument' }),
+        expect: { ...sharedDealWrite, default: 'redirect' },
+      },
+      {
+        name: 'a deal shared with nobody',
+        path: (w) => `/opportunities/${w.foreignDeal.id}/documents/new`,
+        form: () => ({ title: 'Neues Dokument' }),
+        expect: { ...sharedDealWrite, partnerEdit: 404, partnerView: 404, default: 'redirect' },
+      },
+    ],
+  },
+  '_app.documents.$id': {
+    loader: [
+      { path: (w) => `/documents/${w.sharedDocumentId}`, expect: { ...sharedDealRead, default: 200 } },
+      {
+        name: 'an internal document',
+        path: (w) => `/documents/${w.internalDocumentId}`,
+        expect: { ...signedIn, partnerEdit: 404, partnerView: 404, partnerNone: 404, default: 200 },
+      },
+    ],
+    action: [
+      {
+        name: 'rename',
+        path: (w) => `/documents/${w.sharedDocumentId}`,
+        form: () => ({ intent: 'rename', title: 'Umbenannt' }),
+        expect: { ...sharedDealWrite, default: 'redirect' },
+      },
+      {
+        name: 'unshare',
+        path: (w) => `/documents/${w.sharedDocumentId}`,
+        form: () => ({ intent: 'unshare' }),
+        expect: { ...sharedDealWrite, default: 'redirect' },
+      },
+      {
+        name: 'archive',
+        path: (w) => `/documents/${w.sharedDocumentId}`,
+        form: () => ({ intent: 'archive' }),
+        expect: { ...sharedDealWrite, default: 'redirect' },
+      },
+      {
+        name: 'share an internal document',
+        path: (w) => `/documents/${w.internalDocumentId}`,
+        form: () => ({ intent: 'share' }),
+        expect: { ...sharedDealWrite, partnerEdit: 404, partnerView: 404, default: 'redirect' },
+      },
+    ],
+  },
+  'documents.$id.export.$format': {
+    loader: [
+      {
+        path: (w) => `/documents/${w.sharedDocumentId}/export/html`,
+        expect: { ...sharedDealRead, default: 200 },
+      },
+      {
+        name: 'PDF',
+        path: (w) => `/documents/${w.sharedDocumentId}/export/pdf`,
+        expect: { ...sharedDealRead, default: 200 },
+      },
+      {
+        name: 'an internal document',
+        path: (w) => `/documents/${w.internalDocumentId}/export/pdf`,
+        expect: { ...signedIn, partnerEdit: 404, partnerView: 404, partnerNone: 404, default: 200 },
+      },
+    ],
+  },
   '_app.opportunities.$id.shares': {
     loader: [
       { path: (w) => `/opportunities/${w.deal.id}/shares`, expect: { ...sharedDealWrite, default: 200 } },
@@ -565,57 +638,6 @@ export const routeMatrix: Record<string, RouteEntry> = {
   },
 
   // Follow-ups, reports and targets are staff data (docs/decisions/011): partners get 403.
-  '_app.activities': {
-    loader: { path: () => '/activities', expect: { ...staffOnly, default: 200 } },
-    action: [
-      {
-        name: 'log a call on the shared deal',
-        path: () => '/activities',
-        form: (w) => ({
-          intent: 'create',
-          type: 'call',
-          subject: `Anruf ${w.tag}`,
-          opportunityId: w.deal.id,
-          done: 'on',
-          redirectTo: `/opportunities/${w.deal.id}`,
-        }),
-        expect: { ...staffOnly, default: 'redirect' },
-      },
-    ],
-  },
-  '_app.reports._index': {
-    loader: [
-      { path: () => '/reports', expect: { ...staffOnly, default: 200 } },
-      { path: () => '/reports?tab=partners&from=2026-01&to=2026-12', expect: { ...staffOnly, default: 200 } },
-      { path: () => '/reports?tab=gantt', expect: { ...staffOnly, default: 200 } },
-    ],
-  },
-  '_app.reports.export.$report': {
-    loader: [
-      { path: () => '/reports/export/pipeline?groupBy=partner', expect: { ...staffOnly, default: 200 } },
-      { path: () => '/reports/export/nonsense', expect: { ...staffOnly, default: 404 } },
-    ],
-  },
-  '_app.targets': {
-    loader: { path: () => '/targets?year=2026', expect: { ...staffOnly, default: 200 } },
-    action: [
-      {
-        name: 'set an annual target',
-        path: () => '/targets',
-        form: (w) => ({
-          intent: 'annual',
-          userId: w.users.repOther.id,
-          year: '2026',
-          businessType: 'new',
-          currency: 'EUR',
-          annual: '12000',
-          split: 'even',
-        }),
-        expect: { ...staffOnly, repOwner: 403, repOther: 403, default: 'redirect' },
-      },
-    ],
-  },
-
   '_app.leads._index': { loader: { path: () => '/leads', expect: { ...signedIn, default: 200 } } },
   '_app.leads.new': {
     loader: { path: () => '/leads/new', expect: { ...staffOnly, default: 200 } },
@@ -720,73 +742,6 @@ export const routeMatrix: Record<string, RouteEntry> = {
     ],
   },
   // Follow-ups, reports and targets are staff data (docs/decisions/011): partners get 403.
-  '_app.activities': {
-    loader: { path: () => '/activities', expect: { ...staffOnly, default: 200 } },
-    action: [
-      {
-        name: 'log a call on the shared deal',
-        path: () => '/activities',
-        form: (w) => ({
-          intent: 'create',
-          type: 'call',
-          subject: `Anruf ${w.tag}`,
-          opportunityId: w.deal.id,
-          done: 'on',
-          redirectTo: `/opportunities/${w.deal.id}`,
-        }),
-        expect: { ...staffOnly, default: 'redirect' },
-      },
-    ],
-  },
-  '_app.reports._index': {
-    loader: [
-      { path: () => '/reports', expect: { ...staffOnly, default: 200 } },
-      { path: () => '/reports?tab=partners&from=2026-01&to=2026-12', expect: { ...staffOnly, default: 200 } },
-      { path: () => '/reports?tab=gantt', expect: { ...staffOnly, default: 200 } },
-    ],
-  },
-  '_app.reports.export.$report': {
-    loader: [
-      { path: () => '/reports/export/pipeline?groupBy=partner', expect: { ...staffOnly, default: 200 } },
-      { path: () => '/reports/export/nonsense', expect: { ...staffOnly, default: 404 } },
-    ],
-  },
-  '_app.targets': {
-    loader: { path: () => '/targets?year=2026', expect: { ...staffOnly, default: 200 } },
-    action: [
-      {
-        name: 'set an annual target',
-        path: () => '/targets',
-        form: (w) => ({
-          intent: 'annual',
-          userId: w.users.repOther.id,
-          year: '2026',
-          businessType: 'new',
-          currency: 'EUR',
-          annual: '12000',
-          split: 'even',
-        }),
-        expect: { ...staffOnly, repOwner: 403, repOther: 403, default: 'redirect' },
-      },
-    ],
-  },
-
-  login: {
-    // Signed in, the login page sends you on.
-    loader: { path: () => '/login', expect: { anonymous: 200, default: 'redirect' } },
-    action: [
-      {
-        path: () => '/login',
-        form: (w) => ({ email: w.spareUser.email, password: 'correct horse battery', redirectTo: '/' }),
-        expect: { default: 'redirect' },
-      },
-    ],
-  },
-  logout: {
-    loader: { path: () => '/logout', expect: { default: 'redirect' } },
-    // Signing out ends on the login page, whoever asks.
-    action: [{ path: () => '/logout', form: () => ({}), expect: { default: 'login' } }],
-  },
   'set-language': {
     loader: { path: () => '/set-language', expect: { default: 'redirect' } },
     action: [

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ActivityTimeline } from '../components/activity-timeline.tsx';
 import { LiveDealFields } from '../components/collab/live-deal-fields.tsx';
 import { DealOrders } from '../components/deal-orders.tsx';
+import { DealDocuments } from '../components/documents/deal-documents.tsx';
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx';
 import { FormError } from '../components/form.tsx';
 import { StageChangeForm } from '../components/stage-form.tsx';
@@ -20,6 +21,7 @@ import {
 import { loadTimeline } from '../utils/activities.server.ts';
 import { archiveOpportunity, formatMoney, getOpportunity } from '../utils/api.server.ts';
 import { type LiveField, liveFields } from '../utils/collab-fields.ts';
+import { loadDealDocuments } from '../utils/deal-documents.server.ts';
 import { loadDealOrders } from '../utils/deal-orders.server.ts';
 import { actionFailure, formValues, orResponse, requireUuid } from '../utils/errors.server.ts';
 import { formatDate, formatDateTime } from '../utils/format.ts';
@@ -35,6 +37,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     ...result,
     internal: user.kind === 'internal',
     orders: await loadDealOrders(context, user, id),
+    documents: await loadDealDocuments(context, user, id),
     activities: await loadTimeline(context, user, { opportunityId: id }),
     amount: formatMoney(o.amountMinor, o.currency, context.locale),
     margin:
@@ -78,6 +81,7 @@ export default function OpportunityDetail() {
     internal,
     orders,
     activities,
+    documents,
   } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   // Live editing needs JavaScript: the server renders the plain values (and the edit form stays
@@ -205,6 +209,12 @@ export default function OpportunityDetail() {
             </Card>
           ) : null}
           {orders ? <DealOrders data={orders.view} linkMessages={orders.linkMessages} /> : null}
+          <DealDocuments
+            opportunityId={o.id}
+            documents={documents.documents}
+            canCreate={documents.canCreate}
+            showShared={internal}
+          />
           {activities ? (
             <ActivityTimeline
               items={activities.items}
