@@ -56,6 +56,15 @@ export const routeMatrix: Record<string, RouteEntry> = {
     loader: { path: () => '/accounts/new', expect: { ...staffOnly, default: 200 } },
     action: [
       {
+        name: 'address capture: parses a pasted imprint, saves nothing',
+        path: () => '/accounts/new',
+        form: () => ({
+          intent: 'capture',
+          captureText: 'Matrix Capture GmbH\nMusterstraße 12\n80331 München\nUSt-IdNr.: DE123456789',
+        }),
+        expect: { ...staffOnly, default: 200 },
+      },
+      {
         path: () => '/accounts/new',
         form: (w) => ({
           name: `Neukunde ${w.tag} GmbH`,
@@ -96,6 +105,21 @@ export const routeMatrix: Record<string, RouteEntry> = {
     loader: { path: (w) => `/accounts/${w.account.id}/edit`, expect: { ...staffOnly, default: 200 } },
     action: [
       {
+        name: 'address capture: the proposal (diff) for this account',
+        path: (w) => `/accounts/${w.account.id}/edit`,
+        form: () => ({
+          intent: 'capture',
+          captureText: 'Matrix Capture GmbH\nMusterstraße 12\n80331 München\nUSt-IdNr.: DE123456789',
+        }),
+        expect: { ...staffOnly, default: 200 },
+      },
+      {
+        name: 'address capture: apply the confirmed fields',
+        path: (w) => `/accounts/${w.account.id}/edit`,
+        form: () => ({ intent: 'captureConfirm', captureText: 'Tel.: +49 89 123 45-0', fields: 'phone' }),
+        expect: { ...staffOnly, default: 'redirect' },
+      },
+      {
         path: (w) => `/accounts/${w.account.id}/edit`,
         form: (w) => ({
           name: `Umbenannt ${w.tag} GmbH`,
@@ -110,6 +134,32 @@ export const routeMatrix: Record<string, RouteEntry> = {
   },
 
   '_app.contacts._index': { loader: { path: () => '/contacts', expect: { ...staffOnly, default: 200 } } },
+  '_app.accounts.export': {
+    loader: { path: () => '/accounts/export?dialect=excel-de', expect: { ...staffOnly, default: 200 } },
+  },
+  '_app.contacts.export': {
+    loader: { path: () => '/contacts/export?q=a', expect: { ...staffOnly, default: 200 } },
+  },
+  // Partners get their shared deals without internal columns; the matrix checks every partner
+  // response for the world's secrets (margins, unshared deals).
+  '_app.opportunities.export': {
+    loader: { path: () => '/opportunities/export?dialect=standard', expect: { ...signedIn, default: 200 } },
+  },
+  '_app.import._index': {
+    loader: { path: () => '/import', expect: { ...staffOnly, default: 200 } },
+    // No file in the form: the route lets staff through to validation (400), nothing is stored.
+    action: [{ path: () => '/import', form: () => ({ entity: 'account' }), expect: { ...staffOnly, default: 400 } }],
+  },
+  '_app.import.$id': {
+    loader: { path: () => `/import/${unknownId}`, expect: { ...staffOnly, default: 404 } },
+    action: [
+      {
+        path: () => `/import/${unknownId}`,
+        form: () => ({ intent: 'validate', 'map.name': '0' }),
+        expect: { ...staffOnly, default: 404 },
+      },
+    ],
+  },
   '_app.contacts.new': {
     loader: {
       path: (w) => `/contacts/new?accountId=${w.account.id}`,

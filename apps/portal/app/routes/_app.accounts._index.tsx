@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+import { CsvExportLinks } from '../components/csv-export-links.tsx';
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx';
 import { ButtonLink, buttonClass, inputClass, linkClass, PageHeader } from '../components/ui.tsx';
 import { listAccounts, schemas } from '../utils/api.server.ts';
@@ -29,7 +30,12 @@ export default function Accounts() {
     <>
       <PageHeader
         title={t('accounts.title')}
-        actions={<ButtonLink to="/accounts/new">{t('accounts.new')}</ButtonLink>}
+        actions={
+          <>
+            <CsvExportLinks base="/accounts/export" query={new URLSearchParams({ q }).toString()} />
+            <ButtonLink to="/accounts/new">{t('accounts.new')}</ButtonLink>
+          </>
+        }
       />
       <Form method="get" role="search" className="mb-4 flex max-w-xl gap-2">
         <label htmlFor="q" className="sr-only">

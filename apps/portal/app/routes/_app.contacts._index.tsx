@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+import { CsvExportLinks } from '../components/csv-export-links.tsx';
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx';
 import { buttonClass, inputClass, linkClass, PageHeader } from '../components/ui.tsx';
 import { listContacts, schemas } from '../utils/api.server.ts';
@@ -27,7 +28,10 @@ export default function Contacts() {
   const { q, items, nextCursor } = useLoaderData<typeof loader>();
   return (
     <>
-      <PageHeader title={t('contacts.title')} />
+      <PageHeader
+        title={t('contacts.title')}
+        actions={<CsvExportLinks base="/contacts/export" query={new URLSearchParams({ q }).toString()} />}
+      />
       <Form method="get" role="search" className="mb-4 flex max-w-xl gap-2">
         <label htmlFor="q" className="sr-only">
           {t('contacts.searchLabel')}

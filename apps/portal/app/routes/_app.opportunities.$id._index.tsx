@@ -4,6 +4,7 @@ import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ActivityTimeline } from '../components/activity-timeline.tsx';
 import { LiveDealFields } from '../components/collab/live-deal-fields.tsx';
+import { DealDiscussion } from '../components/deal-discussion.tsx';
 import { DealOrders } from '../components/deal-orders.tsx';
 import { DealDocuments } from '../components/documents/deal-documents.tsx';
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx';
@@ -209,6 +210,7 @@ export default function OpportunityDetail() {
             </Card>
           ) : null}
           {orders ? <DealOrders data={orders.view} linkMessages={orders.linkMessages} /> : null}
+          <DealDiscussion opportunityId={o.id} />
           <DealDocuments
             opportunityId={o.id}
             documents={documents.documents}

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+import { CsvExportLinks } from '../components/csv-export-links.tsx';
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx';
 import { ButtonLink, buttonClass, inputClass, linkClass, PageHeader, StageBadge } from '../components/ui.tsx';
 import { formatMoney, listOpportunities, schemas } from '../utils/api.server.ts';
@@ -97,6 +98,7 @@ export default function Opportunities() {
         title={t('deals.title')}
         actions={
           <>
+            <CsvExportLinks base="/opportunities/export" query={query({ cursor: null })} />
             <ButtonLink to="/opportunities/board" secondary>
               {t('nav.board')}
             </ButtonLink>

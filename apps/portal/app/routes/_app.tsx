@@ -44,6 +44,9 @@ function Shell({ children }: { children: React.ReactNode }) {
                 <NavLink to="/contacts" className={navLinkClass}>
                   {t('nav.contacts')}
                 </NavLink>
+                <NavLink to="/import" className={navLinkClass}>
+                  {t('nav.import')}
+                </NavLink>
                 <NavLink to="/products" className={navLinkClass}>
                   {t('nav.products')}
                 </NavLink>

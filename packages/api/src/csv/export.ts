@@ -39,6 +39,9 @@ export type ExportFilters = {
   opportunity: z.output<typeof exportFiltersInput.opportunity>;
 };
 
+/** The file's dialect: `standard` (`,`, ISO) or `excel-de` (`;`, decimal comma, 31.12.2026). */
+export type CsvDialectName = CsvDialect;
+
 const pageSize = 200;
 
 /** The columns this principal gets: internal ones only for staff. */
