@@ -11,6 +11,7 @@ import {
   buildAcknowledgement,
   decodeInput,
   type EdiError,
+  generateDocuments,
   type TranslationResult,
   translate,
   type ValidationReport,
@@ -537,6 +538,110 @@ async function reprocessPending(opts: ServiceOptions, profile: Profile, stats: P
   }
 }
 
+type OutboundItem = Awaited<ReturnType<PortalClient['edi']['outbound']['mutate']>>[number];
+
+/** An 855/850 outbox item rendered with the grammar, for the partner's standard and identifiers. */
+async function renderOutbound(profile: Profile, item: OutboundItem, numbers: ControlNumberPool, now: Date) {
+  const kind = item.kind === 'orderResponse' ? 'purchaseOrderResponse' : 'purchaseOrder';
+  const ids = profile.identifiers;
+  if (!ids.theirId) {
+    throw new Error(
+      'the profile names no partner interchange id (identifiers.theirId): cannot address an outbound interchange',
+    );
+  }
+  const sender = { id: ids.ourId ?? 'KONSORT', qualifier: ids.ourQualifier ?? 'ZZ' };
+  const receiver = { id: ids.theirId, qualifier: ids.theirQualifier ?? 'ZZ' };
+  const reserved = await numbers.take(1);
+  const docs = [{ kind, document: item.document }] as Parameters<typeof generateDocuments>[0];
+  const result =
+    profile.standard === 'x12'
+      ? generateDocuments(docs, {
+          standard: 'x12',
+          sender,
+          receiver,
+          ...(ids.ourApplicationId ? { applicationSender: ids.ourApplicationId } : {}),
+          ...(ids.theirApplicationId ? { applicationReceiver: ids.theirApplicationId } : {}),
+          version: profile.version === '005010' ? '005010' : '004010',
+          ackRequested: profile.settings.acknowledgements,
+          lineBreak: true,
+          now,
+          controlNumbers: reserved,
+        })
+      : generateDocuments(docs, {
+          standard: 'edifact',
+          sender,
+          receiver,
+          messageVersion: profile.version,
+          ackRequested: profile.settings.acknowledgements,
+          lineBreak: true,
+          now,
+          controlNumbers: { interchange: reserved.interchange },
+        });
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  const type =
+    profile.standard === 'x12'
+      ? kind === 'purchaseOrder'
+        ? '850'
+        : '855'
+      : kind === 'purchaseOrder'
+        ? 'ORDERS'
+        : 'ORDRSP';
+  const controlNumber = String(reserved.interchange).padStart(9, '0');
+  return {
+    documentType: type,
+    fileName: `${type}_${controlNumber}.edi`,
+    raw: result.text,
+    interchangeControlNumber: controlNumber,
+    ...(ids.ourId ? { senderId: `${sender.qualifier}:${sender.id}` } : {}),
+    receiverId: `${receiver.qualifier}:${receiver.id}`,
+  };
+}
+
+/**
+ * The profile's outbound queue (`edi.outbound`: order responses, orders for won deals, deal
+ * feeds): each item rendered once and recorded against its outbox id (a re-run gets the stored
+ * file back, never a second one with new control numbers), written under a temporary name and
+ * renamed, then marked sent. An item that fails stays queued for the next poll.
+ */
+export async function sendOutbound(
+  opts: ServiceOptions,
+  profile: Profile,
+  transport: Transport,
+  numbers: ControlNumberPool,
+  stats: PollStats,
+) {
+  const log = opts.log ?? (() => {});
+  const items = await opts.client.edi.outbound.mutate({ profileId: profile.id });
+  for (const item of items) {
+    try {
+      let message = item.message;
+      if (!message) {
+        const rendered = await renderOutbound(profile, item, numbers, opts.now?.() ?? new Date());
+        message = await opts.client.edi.recordOutbound.mutate({
+          profileId: profile.id,
+          outboxId: item.id,
+          ...rendered,
+        });
+      }
+      if (message.status !== 'sent') {
+        await transport.writeAtomic(
+          profile.outboxPath,
+          message.fileName,
+          message.raw,
+          profile.transport.tempSuffix,
+        );
+        await opts.client.edi.markSent.mutate({ messageId: message.messageId });
+      }
+      log(`${profile.name}: sent ${item.kind} ${message.fileName}`);
+    } catch (e) {
+      stats.failed++;
+      log(
+        `${profile.name}: outbound ${item.kind} ${item.id} not sent, retried on the next poll: ${(e as Error).message}`,
+      );
+    }
+  }
+}
+
 const emptyStats = (): PollStats => ({ processed: 0, rejected: 0, duplicate: 0, failed: 0 });
 
 /**
@@ -567,6 +672,7 @@ export async function drainProfile(opts: ServiceOptions, profile: Profile): Prom
       idle = 0;
       await processBatch(opts, profile, transport, stable, stats, failed, numbers);
     }
+    await sendOutbound(opts, profile, transport, numbers, stats);
   } finally {
     await transport.close();
   }
@@ -604,6 +710,7 @@ async function pollProfile(opts: ServiceOptions, profile: Profile, signal: Abort
         await processBatch(opts, profile, transport, stable, emptyStats(), failed, numbers);
         for (const name of failed) gate.forget(name);
       }
+      await sendOutbound(opts, profile, transport, numbers, emptyStats());
     } catch (e) {
       log(`${profile.name}: poll failed: ${(e as Error).message}`);
       await transport?.close().catch(() => {});

@@ -271,6 +271,10 @@ const matrix: Record<string, Entry> = {
     input: () => ({ messageIds: [unknownId] }),
     expect: { ...bridgeOnly, default: 'ok' },
   },
+  'edi.outbound': {
+    input: (w) => ({ profileId: w.ediProfileId }),
+    expect: { ...bridgeOnly, default: 'ok' },
+  },
   'edi.nextControlNumbers': {
     input: (w) => ({ profileId: w.ediProfileId, kinds: { interchange: 1 } }),
     expect: { ...bridgeOnly, default: 'ok' },
@@ -302,6 +306,10 @@ const matrix: Record<string, Entry> = {
     expect: { ...people, partnerNone: 'NOT_FOUND', default: 'ok' },
   },
   'order.list': { input: () => ({}), expect: { ...staffOnly, default: 'ok' } },
+  'order.respond': {
+    input: () => ({ id: unknownId, status: 'accepted' }),
+    expect: { ...staffOnly, default: 'NOT_FOUND' },
+  },
   'registration.submit': {
     input: () => ({
       companyName: 'Neu Kunde GmbH',

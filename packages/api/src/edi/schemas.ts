@@ -69,6 +69,8 @@ export const settingsSchema = z
     defaultCurrency: z.string().length(3).toUpperCase().optional(),
     /** Partner party ids (GLN, buyer numbers from N1/NAD) → Konsort account id. */
     partyAccounts: z.record(z.string().min(1).max(35), uuid).default({}),
+    /** Send the deals shared with the partner as a feed file (CSV or JSON) whenever they change. */
+    dealFeed: z.enum(['csv', 'json']).optional(),
   })
   .strict();
 
@@ -312,6 +314,8 @@ export const recordOutboundInput = z.object({
   receiverId: z.string().max(100).optional(),
   /** The inbound message this acknowledges: one outbound message of a type per inbound message. */
   relatedMessageId: uuid.optional(),
+  /** The `edi.outbound` item this renders (855/850): one message per item, a re-run gets it back. */
+  outboxId: uuid.optional(),
 });
 
 export const messagesInput = z.object({

@@ -13,6 +13,7 @@ import {
   auditLog,
   type Database,
   ediMessages,
+  ediOutbox,
   ediProfiles,
   opportunities,
   opportunityShares,
@@ -764,6 +765,27 @@ export async function recordOutbound(
   assertCan(principal, 'create', { type: 'ediExchange' });
   return inTransaction(db, principal, async (tx) => {
     const profile = await activeProfile(tx, input.profileId);
+    if (input.outboxId) {
+      const [item] = await tx
+        .select({ messageId: ediOutbox.messageId })
+        .from(ediOutbox)
+        .where(and(eq(ediOutbox.id, input.outboxId), eq(ediOutbox.profileId, profile.id)))
+        .for('update');
+      if (!item) throw notFound('EDI outbox item');
+      if (item.messageId) {
+        const [stored] = await tx
+          .select({
+            messageId: ediMessages.id,
+            fileName: ediMessages.fileName,
+            raw: ediMessages.raw,
+            status: ediMessages.status,
+          })
+          .from(ediMessages)
+          .where(eq(ediMessages.id, item.messageId));
+        if (stored)
+          return { ...stored, status: stored.status === 'sent' ? ('sent' as const) : ('queued' as const) };
+      }
+    }
     if (input.relatedMessageId) {
       const [inbound] = await tx
         .select({ id: ediMessages.id })
@@ -797,6 +819,12 @@ export async function recordOutbound(
         .set({ relatedMessageId: row!.id })
         .where(eq(ediMessages.id, input.relatedMessageId));
     }
+    if (input.outboxId) {
+      await tx
+        .update(ediOutbox)
+        .set({ messageId: row!.id, status: 'generated', updatedAt: new Date() })
+        .where(eq(ediOutbox.id, input.outboxId));
+    }
     await writeAudit(tx, principal, {
       action: 'create',
       entity: 'edi_message',
@@ -825,6 +853,10 @@ export async function markSent(db: Database, principal: Principal, messageId: st
       .update(ediMessages)
       .set({ status: 'sent', processedAt: new Date(), updatedAt: new Date() })
       .where(eq(ediMessages.id, messageId));
+    await tx
+      .update(ediOutbox)
+      .set({ status: 'sent', updatedAt: new Date() })
+      .where(eq(ediOutbox.messageId, messageId));
     await writeAudit(tx, principal, {
       action: 'update',
       entity: 'edi_message',
@@ -878,6 +910,15 @@ export async function markSentMany(
       )
       .returning({ id: ediMessages.id });
     if (changed.length > 0) {
+      await tx
+        .update(ediOutbox)
+        .set({ status: 'sent', updatedAt: now })
+        .where(
+          inArray(
+            ediOutbox.messageId,
+            changed.map((r) => r.id),
+          ),
+        );
       await writeAuditMany(
         tx,
         principal,

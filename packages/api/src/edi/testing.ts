@@ -45,7 +45,7 @@ export interface EdiTestPortal {
 }
 
 export async function startEdiTestPortal(
-  opts: { driver?: 'pglite' | 'postgres' } = {},
+  opts: { driver?: 'pglite' | 'postgres'; partnerKind?: 'supplier' | 'dealer' } = {},
 ): Promise<EdiTestPortal> {
   const [{ createTestDatabase }, { createHTTPServer }, testing, keys, ctx, root, service, schemas] =
     await Promise.all([
@@ -64,7 +64,7 @@ export async function startEdiTestPortal(
   const t = await createTestDatabase(opts.driver);
   const auth = createAuthService(t.db, { secureCookies: false });
   const { principal: admin } = await testing.makeUser(t.db, { role: 'admin' });
-  const org = await testing.makePartnerOrg(t.db, { name: 'Müller GmbH' });
+  const org = await testing.makePartnerOrg(t.db, { name: 'Müller GmbH', kind: opts.partnerKind ?? 'dealer' });
   const { token } = await keys.createApiKey(t.db, admin, { name: 'edi bridge', scopes: ['edi'] });
   const server = createHTTPServer({
     router: root.appRouter,

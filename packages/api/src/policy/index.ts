@@ -61,6 +61,11 @@ export type Resource =
   | { type: 'ediExchange' }
   /** Trading-partner profiles and the EDI message log (monitor, reprocess). */
   | { type: 'ediProfile' }
+  /**
+   * An order from or to a partner ERP. `read`: staff all, a partner its own organisation's (rows
+   * scoped by `visible().orders()`); `update` = answer it (accept/change/reject → 855/ORDRSP): staff.
+   */
+  | { type: 'order' }
   /** A partner's deal registration; `manage` is the review (approve/reject). */
   | { type: 'registration'; partnerOrgId?: string }
   /** One's own notifications and notification settings. */
@@ -148,6 +153,9 @@ export function can(p: Principal, action: Action, resource: Resource): boolean {
       return internal && action === 'read';
     case 'ediExchange':
       return hasScope(p, 'edi');
+    case 'order':
+      if (action === 'read') return internal || p.kind === 'partner';
+      return internal && action === 'update';
     case 'ediProfile':
       if (action === 'read') return leader || hasScope(p, 'edi');
       return internal && p.role === 'admin' && (action === 'manage' || action === 'update');

@@ -2,6 +2,7 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { ingestMany } from '../edi/ingest-many.ts';
 import { ediStats, getMessage } from '../edi/monitor.ts';
+import { outboundInput, outboundWork } from '../edi/outbound.ts';
 import {
   createProfileInput,
   ingestInput,
@@ -54,6 +55,9 @@ export const ediRouter = {
   markSentMany: bridgeProcedure
     .input(markSentManyInput)
     .mutation(({ ctx, input }) => markSentMany(ctx.db, ctx.principal, input)),
+  outbound: bridgeProcedure
+    .input(outboundInput)
+    .mutation(({ ctx, input }) => outboundWork(ctx.db, ctx.principal, input)),
   nextControlNumbers: bridgeProcedure
     .input(nextControlNumbersInput)
     .mutation(({ ctx, input }) => nextControlNumbers(ctx.db, ctx.principal, input)),

@@ -1,5 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
+import { respondToOrder, respondToOrderInput } from '../edi/outbound.ts';
 import { listOrders, listOrdersInput, ordersForOpportunity } from '../orders/orders.ts';
 import { userProcedure } from '../trpc.ts';
 
@@ -10,4 +11,8 @@ export const orderRouter = {
   list: userProcedure
     .input(listOrdersInput)
     .query(({ ctx, input }) => listOrders(ctx.db, ctx.principal, input)),
+  /** Accept, change or reject an inbound order: an 855/ORDRSP is queued for the partner. */
+  respond: userProcedure
+    .input(respondToOrderInput)
+    .mutation(({ ctx, input }) => respondToOrder(ctx.db, ctx.principal, input)),
 } satisfies TRPCRouterRecord;
