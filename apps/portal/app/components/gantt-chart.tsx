@@ -55,6 +55,7 @@ export function GanttChart({ rows, today }: { rows: GanttRow[]; today: string })
     d = Date.UTC(new Date(d).getUTCFullYear(), new Date(d).getUTCMonth() + 1, 1)
   )
     ticks.push(d);
+  const labelEvery = Math.max(1, Math.ceil(ticks.length / 12));
   const monthLabel = new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
     month: 'short',
     year: '2-digit',
@@ -70,12 +71,15 @@ export function GanttChart({ rows, today }: { rows: GanttRow[]; today: string })
           data-testid="gantt-svg"
           className="min-w-[720px] text-xs"
         >
-          {ticks.map((tick) => (
+          {ticks.map((tick, i) => (
             <g key={tick}>
               <line x1={x(tick)} x2={x(tick)} y1={top - 6} y2={height} stroke="#e2e8f0" />
-              <text x={x(tick) + 3} y={top - 10} fill="#475569" fontSize="11">
-                {monthLabel.format(new Date(tick))}
-              </text>
+              {/* At most about twelve labels, however long the range. */}
+              {i % labelEvery === 0 ? (
+                <text x={x(tick) + 3} y={top - 10} fill="#475569" fontSize="11">
+                  {monthLabel.format(new Date(tick))}
+                </text>
+              ) : null}
             </g>
           ))}
           <line

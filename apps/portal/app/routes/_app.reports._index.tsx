@@ -67,6 +67,16 @@ function ChartBox({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+/** Axis ticks as "1,2 Mio." / "1.2M": full amounts are in the tables. */
+function useCompact() {
+  const { i18n } = useTranslation();
+  const format = new Intl.NumberFormat(i18n.language === 'en' ? 'en-GB' : 'de-DE', {
+    notation: 'compact',
+    maximumFractionDigits: 1,
+  });
+  return (value: number) => format.format(value);
+}
+
 const currenciesOf = (rows: { currency: string }[]) => [...new Set(rows.map((r) => r.currency))].sort();
 const pct = (x: number | null, locale: string) =>
   x === null ? '—' : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(x);
@@ -105,6 +115,7 @@ function Table({ head, rows, caption }: { head: string[]; rows: ReactNode[][]; c
 
 function PipelineView({ report }: { report: Report<'pipeline'> }) {
   const { t } = useTranslation();
+  const compact = useCompact();
   const label = (key: string | null, l: string | null) => {
     if (report.groupBy === 'stage') return t(`stage.${key}`);
     if (report.groupBy === 'partner') return l ?? t('reports.direct');
@@ -126,7 +137,7 @@ function PipelineView({ report }: { report: Report<'pipeline'> }) {
           >
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="name" />
-            <YAxis />
+            <YAxis width={64} tickFormatter={compact} />
             <Tooltip />
             <Legend />
             <Bar dataKey="amount" name={t('reports.col.amount')} fill="#1d4ed8" />
@@ -151,6 +162,7 @@ function PipelineView({ report }: { report: Report<'pipeline'> }) {
 
 function KpiView({ report, locale }: { report: Extract<Data['report'], { tab: 'kpis' }>; locale: string }) {
   const { t } = useTranslation();
+  const compact = useCompact();
   const figures: [string, string][] = [
     [t('reports.kpi.winRate'), pct(report.winRate, locale)],
     [t('reports.kpi.wonLost'), `${report.wonCount} / ${report.lostCount}`],
@@ -184,7 +196,7 @@ function KpiView({ report, locale }: { report: Extract<Data['report'], { tab: 'k
         >
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="name" />
-          <YAxis />
+          <YAxis width={64} tickFormatter={compact} />
           <Tooltip />
           <Legend />
           <Bar dataKey="won" name={t('reports.col.won')} fill="#10b981" />
@@ -221,6 +233,7 @@ function KpiView({ report, locale }: { report: Extract<Data['report'], { tab: 'k
 
 function ForecastView({ report }: { report: Report<'forecast'> }) {
   const { t } = useTranslation();
+  const compact = useCompact();
   return (
     <>
       {currenciesOf(report.rows).map((currency) => (
@@ -237,7 +250,7 @@ function ForecastView({ report }: { report: Report<'forecast'> }) {
           >
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="name" />
-            <YAxis />
+            <YAxis width={64} tickFormatter={compact} />
             <Tooltip />
             <Legend />
             <Bar dataKey="won" stackId="f" name={t('reports.col.won')} fill="#10b981" />
@@ -264,6 +277,7 @@ function ForecastView({ report }: { report: Report<'forecast'> }) {
 
 function RevenueView({ report }: { report: Report<'revenue'> }) {
   const { t } = useTranslation();
+  const compact = useCompact();
   return (
     <>
       {currenciesOf(report.rows).map((currency) => (
@@ -281,7 +295,7 @@ function RevenueView({ report }: { report: Report<'revenue'> }) {
           >
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="name" />
-            <YAxis />
+            <YAxis width={64} tickFormatter={compact} />
             <Tooltip />
             <Legend />
             <Bar dataKey="newActual" name={t('reports.col.newActual')} fill="#1d4ed8" />
@@ -352,6 +366,7 @@ function LossView({ report, locale }: { report: Report<'lossReasons'>; locale: s
 
 function PartnerView({ report, locale }: { report: Report<'partners'>; locale: string }) {
   const { t } = useTranslation();
+  const compact = useCompact();
   const flat = report.rows.flatMap((p) => p.revenue.map((r) => ({ name: p.name, ...r })));
   return (
     <>
@@ -362,7 +377,7 @@ function PartnerView({ report, locale }: { report: Report<'partners'>; locale: s
           >
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis dataKey="name" />
-            <YAxis />
+            <YAxis width={64} tickFormatter={compact} />
             <Tooltip />
             <Bar dataKey="won" name={t('reports.col.won')} fill="#10b981" />
           </BarChart>
