@@ -1,7 +1,7 @@
 /**
  * CSV import of accounts, contacts and deals: upload → column mapping → validation report →
  * merge choices for duplicates → a job that stages the rows in batches with durable progress
- * and applies them in ONE transaction (see docs/decisions/010-csv-import-staging.md).
+ * and applies them in ONE transaction (see docs/decisions/015-csv-import-staging.md).
  *
  * Nothing reaches the accounts, contacts or opportunities tables before that transaction: a
  * malformed file is refused at upload (no run is even stored), a file with invalid rows cannot
