@@ -12,8 +12,9 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type EdiTestPortal, startEdiTestPortal } from '@konsort/api/testing';
+import { callerFor, type EdiTestPortal, makeUser, startEdiTestPortal } from '@konsort/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { translate } from './grammar/index.ts';
 import { createPortalClient, type PortalClient } from './portal-client.ts';
 import { drainProfile, type Profile, runOnce } from './service.ts';
 import { haveSshd, partnerUpload, SSHD, type Sshd, startSshd } from './testing/sshd.ts';
@@ -52,6 +53,7 @@ describe.skipIf(!haveSshd)('bridge over SFTP against a real OpenSSH sshd', () =>
       name: 'Müller SFTP',
       standard: 'x12',
       version: '004010',
+      identifiers: { theirId: 'MUELLERGMBH', theirQualifier: 'ZZ', ourId: 'KONSORT', ourQualifier: 'ZZ' },
       settings: { acknowledgements: true, partyAccounts: {} },
       transport: {
         kind: 'sftp',
@@ -99,6 +101,25 @@ describe.skipIf(!haveSshd)('bridge over SFTP against a real OpenSSH sshd', () =>
     expect(await portal.orders()).toHaveLength(1);
     await runOnce({ client, stabilityWaitMs: 100 });
     expect(await portal.orders()).toHaveLength(2);
+  });
+
+  it('an order accepted in the portal goes back over SFTP as an 855 under its final name', async () => {
+    await partnerUpload(sshd, [order(3)]);
+    await runOnce({ client, stabilityWaitMs: 100 });
+    const placed = (await portal.orders()).find((o) => o.poNumber === 'PO-3');
+    expect(placed).toBeDefined();
+    const before = await list(join(sshd.home, 'outbox'));
+    const rep = (await makeUser(portal.db, { role: 'rep' })).principal;
+    await callerFor(portal.db, rep).caller.order.respond({ id: placed!.id, status: 'accepted' });
+    const stats = await runOnce({ client, stabilityWaitMs: 100 });
+    expect(stats.failed).toBe(0);
+    const added = (await list(join(sshd.home, 'outbox'))).filter((n) => !before.includes(n));
+    expect(added).toEqual([expect.stringMatching(/^855_\d{9}\.edi$/)]);
+    const text = await readFile(join(sshd.home, 'outbox', added[0]!), 'utf8');
+    expect(translate(text).documents[0]).toMatchObject({
+      kind: 'purchaseOrderResponse',
+      document: { poNumber: 'PO-3', status: 'accepted' },
+    });
   });
 
   it('kill -9 mid-batch, three times, and restart: every file exactly once, none lost', async () => {
