@@ -37,7 +37,6 @@ import {
   validate,
 } from '../utils/errors.server.ts';
 import { formatDate } from '../utils/format.ts';
-import { publicBaseUrl } from '../utils/public-url.server.ts';
 import { requireUser } from '../utils/session.server.ts';
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
@@ -102,7 +101,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       case 'offer': {
         const parsed = validate(offerLeadInput, values, context.locale);
         if (!parsed.ok) return formFailure(values, parsed.fieldErrors, null);
-        await offerLead(context.db, user, parsed.data, { publicUrl: publicBaseUrl(request) });
+        await offerLead(context.db, user, parsed.data);
         break;
       }
       case 'accept':

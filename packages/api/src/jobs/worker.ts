@@ -4,6 +4,7 @@
  */
 import type { Database } from '@konsort/db';
 import { registerAutomation } from '../automation/automation.ts';
+import { registerLeadJobs } from '../leads/jobs.ts';
 import { registerMailDelivery } from '../mail/deliver.ts';
 import { createMailTransport, type MailTransport } from '../mail/transport.ts';
 import { notificationDeliveryHandler } from '../notifications/deliver.ts';
@@ -41,6 +42,7 @@ export function createBackgroundWorker(options: BackgroundWorkerOptions): Backgr
   const mailTransport = createMailTransport(options.mail);
   registerMailDelivery(runner, options.db, mailTransport);
   registerAutomation(runner, options.db);
+  registerLeadJobs(runner);
   runner.register(NOTIFICATION_DELIVERY_JOB, notificationDeliveryHandler(options.db, options.appUrl));
   runner
     .register(REGISTRATION_SWEEP_JOB, registrationSweepHandler())

@@ -10,14 +10,15 @@ import {
   type Database,
   jobs,
   leads,
+  notifications,
   opportunities,
   opportunityShares,
-  outboundMails,
 } from '@konsort/db';
 import { createTestDatabase, type TestDatabase } from '@konsort/db/testing';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobRunner } from '../jobs/index.ts';
+import { notificationPath } from '../notifications/deliver.ts';
 import { withPrincipalDb } from '../rls.ts';
 import { callerFor, failure, makeAccount, makePartnerOrg, makeUser } from '../testing/index.ts';
 import { registerLeadJobs } from './jobs.ts';
@@ -96,9 +97,9 @@ describe('leads', () => {
     expect(audit.map((a) => a.action)).toEqual(['create', 'qualify']);
   });
 
-  it('offered to a partner: only that organisation sees it (details after accepting), gets a mail, converts with an edit share', async () => {
+  it('offered to a partner: only that organisation sees it (details after accepting), is notified, converts with an edit share', async () => {
     const { rep, org, partnerAdmin, partnerMember, stranger } = await world();
-    const staff = callerFor(db, rep.principal, { publicUrl: 'https://portal.example' }).caller;
+    const staff = callerFor(db, rep.principal).caller;
     const lead = await staff.lead.capture({
       companyName: 'Bäckerei Sonnenschein',
       contactName: 'Otto Sonnenschein',
@@ -108,14 +109,17 @@ describe('leads', () => {
     const offered = await staff.lead.offer({ id: lead.id, partnerOrgId: org.id, days: 5 });
     expect(offered.offerStatus).toBe('pending');
     expect(offered.respondBy!.getTime() - offered.offeredAt!.getTime()).toBe(5 * 86_400_000);
-    const mails = await db
-      .select()
-      .from(outboundMails)
-      .where(sql`${partnerAdmin.user.email} = any(${outboundMails.toAddresses})`);
-    expect(mails).toHaveLength(1);
-    expect(mails[0]!.subject).toBe('Neuer Lead für Händler Nord GmbH: Bäckerei Sonnenschein');
-    expect(mails[0]!.textBody).toContain(`https://portal.example/leads/${lead.id}`);
-
+    // Everyone of the organisation hears of it (in-app, live, e-mail by preference); nobody else.
+    const told = await db
+      .select({ userId: notifications.userId, kind: notifications.kind, params: notifications.params })
+      .from(notifications)
+      .where(sql`${notifications.params}->>'leadId' = ${lead.id}`);
+    expect(told.map((n) => n.userId).sort()).toEqual([partnerAdmin.user.id, partnerMember.user.id].sort());
+    expect(told[0]).toMatchObject({
+      kind: 'lead.offered',
+      params: { company: 'Bäckerei Sonnenschein', partner: 'Händler Nord GmbH' },
+    });
+    expect(notificationPath({ opportunityId: null, params: told[0]!.params })).toBe(`/leads/${lead.id}`);
     const partner = callerFor(db, partnerMember.principal).caller;
     const inbox = await partner.lead.list({});
     expect(inbox.map((l) => l.id)).toEqual([lead.id]);
@@ -141,6 +145,13 @@ describe('leads', () => {
     expect(early.code).toBe('CONFLICT');
 
     const accepted = await partner.lead.respond({ id: lead.id, accept: true });
+    const answered = await db
+      .select({ userId: notifications.userId, params: notifications.params })
+      .from(notifications)
+      .where(
+        sql`${notifications.kind} = 'lead.answered' and ${notifications.params}->>'leadId' = ${lead.id}`,
+      );
+    expect(answered).toMatchObject([{ userId: rep.user.id, params: { accepted: 1 } }]);
     expect(accepted).toMatchObject({ offerStatus: 'accepted', contactName: 'Otto Sonnenschein' });
     expect((await partner.lead.byId({ id: lead.id })).email).toBe('otto@sonnenschein-backt.de');
     expect(
@@ -223,6 +234,13 @@ describe('leads', () => {
       .from(auditLog)
       .where(and(eq(auditLog.entityId, lead.id), eq(auditLog.action, 'expire_offer')));
     expect(entry).toMatchObject({ actorType: 'system', changes: { offerStatus: ['pending', 'expired'] } });
+    const [expiredNote] = await db
+      .select({ userId: notifications.userId })
+      .from(notifications)
+      .where(
+        sql`${notifications.kind} = 'lead.offerExpired' and ${notifications.params}->>'leadId' = ${lead.id}`,
+      );
+    expect(expiredNote?.userId).toBe(rep.user.id);
     expect((await db.select().from(jobs).where(eq(jobs.kind, 'lead.expireOffers'))).length).toBeGreaterThan(
       0,
     );

@@ -15,7 +15,7 @@ import { and, desc, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-o
 import { z } from 'zod';
 import { diff, writeAudit } from '../audit.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
-import { enqueueMail } from '../mail/index.ts';
+import { notify } from '../notifications/notify.ts';
 import { defaultProbability } from '../opportunities/stages.ts';
 import { assertCan, can } from '../policy/index.ts';
 import { visibleLeads } from '../policy/leads.ts';
@@ -374,7 +374,7 @@ export async function offerLead(
   db: Database,
   principal: Principal,
   input: z.output<typeof offerLeadInput>,
-  options: { now?: Date; publicUrl?: string | undefined } = {},
+  options: { now?: Date } = {},
 ) {
   assertCan(principal, 'share', { type: 'lead' });
   if (principal.kind !== 'internal') throw forbidden();
@@ -406,26 +406,23 @@ export async function offerLead(
       },
       'offer',
     );
+    // The organisation's people hear of it in the portal, live, and by e-mail as each prefers.
     const recipients = await tx
-      .select({ email: users.email, name: users.name, locale: users.locale })
+      .select({ id: users.id })
       .from(users)
-      .where(and(eq(users.partnerOrgId, org.id), eq(users.active, true), eq(users.role, 'partner_admin')));
-    const base = (options.publicUrl ?? 'http://localhost:3000').replace(/\/+$/, '');
-    for (const r of recipients) {
-      const de = r.locale === 'de';
-      const until = respondBy.toISOString().slice(0, 10);
-      await enqueueMail(tx, {
-        to: r.email,
-        subject: de
-          ? `Neuer Lead für ${org.name}: ${lead.companyName}`
-          : `New lead for ${org.name}: ${lead.companyName}`,
-        text: de
-          ? `Hallo ${r.name},\n\nIhnen wurde der Lead „${lead.companyName}“ angeboten. Bitte nehmen Sie ihn bis ${until} an oder lehnen Sie ihn mit Begründung ab:\n\n${base}/leads/${lead.id}\n`
-          : `Hello ${r.name},\n\nThe lead "${lead.companyName}" was offered to you. Please accept it or decline it with a reason by ${until}:\n\n${base}/leads/${lead.id}\n`,
-        dedupeKey: `lead-offer:${lead.id}:${r.email}:${now.toISOString()}`,
-        locale: r.locale,
-      });
-    }
+      .where(and(eq(users.partnerOrgId, org.id), eq(users.active, true)));
+    await notify(tx, {
+      userIds: recipients.map((r) => r.id),
+      kind: 'lead.offered',
+      params: {
+        leadId: lead.id,
+        company: lead.companyName,
+        partner: org.name,
+        by: principal.name,
+        respondBy: respondBy.toISOString(),
+      },
+      dedupeKey: `lead-offered:${lead.id}:${now.toISOString()}`,
+    });
     return after;
   });
 }
@@ -469,6 +466,21 @@ export async function respondToLeadOffer(
       entityId: lead.id,
       changes: diff(lead, { ...lead, ...set }, ['offerStatus', 'offerReason']),
     });
+    const [org] = await tx
+      .select({ name: partnerOrgs.name })
+      .from(partnerOrgs)
+      .where(eq(partnerOrgs.id, principal.partnerOrgId));
+    await notify(tx, {
+      userIds: [lead.offeredBy, lead.ownerId].filter((id): id is string => !!id),
+      kind: 'lead.answered',
+      params: {
+        leadId: lead.id,
+        company: lead.companyName,
+        partner: org?.name ?? '',
+        accepted: input.accept ? 1 : 0,
+        reason: input.reason ?? '',
+      },
+    });
     return projectLead(principal, { ...lead, ...set });
   });
 }
@@ -479,15 +491,31 @@ const system: Principal = { kind: 'anonymous', locale: 'de' };
 export async function expireLeadOffers(db: Database, now: Date = new Date()): Promise<string[]> {
   return db.transaction(async (tx) => {
     const due = await tx
-      .select({ id: leads.id, version: leads.version })
+      .select({
+        id: leads.id,
+        version: leads.version,
+        companyName: leads.companyName,
+        offeredBy: leads.offeredBy,
+        ownerId: leads.ownerId,
+        partnerName: partnerOrgs.name,
+      })
       .from(leads)
+      .leftJoin(partnerOrgs, eq(partnerOrgs.id, leads.offeredPartnerOrgId))
       .where(and(eq(leads.offerStatus, 'pending'), lt(leads.respondBy, now)))
-      .for('update');
-    for (const row of due) {
+      .for('update', { of: leads });
+    for (const found of due) {
+      const row = { ...found, staff: [found.offeredBy, found.ownerId].filter((id): id is string => !!id) };
       await tx
         .update(leads)
         .set({ offerStatus: 'expired', version: row.version + 1, updatedAt: now })
         .where(eq(leads.id, row.id));
+      if (row.staff.length > 0) {
+        await notify(tx, {
+          userIds: row.staff,
+          kind: 'lead.offerExpired',
+          params: { leadId: row.id, company: row.companyName, partner: row.partnerName ?? '' },
+        });
+      }
       await writeAudit(tx, system, {
         action: 'expire_offer',
         entity: 'lead',

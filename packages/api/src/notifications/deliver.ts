@@ -14,6 +14,8 @@ export function notificationPath(n: {
   const registrationId = n.params.registrationId;
   if (typeof registrationId === 'string' && /^[0-9a-f-]{36}$/.test(registrationId))
     return `/registrations/${registrationId}`;
+  const leadId = n.params.leadId;
+  if (typeof leadId === 'string' && /^[0-9a-f-]{36}$/.test(leadId)) return `/leads/${leadId}`;
   return '/notifications';
 }
 

@@ -72,6 +72,48 @@ export const notificationTemplates = {
       body: (p) => `The registration for ${s(p, 'company')} has expired.`,
     },
   },
+  'lead.offered': {
+    de: {
+      title: (p) => `Lead angeboten: ${s(p, 'company')}`,
+      body: (p) =>
+        `${s(p, 'by')} bietet ${s(p, 'partner')} den Lead ${s(p, 'company')} an. Bitte bis ${day(p, 'respondBy', 'de')} annehmen oder mit Begründung ablehnen.`,
+    },
+    en: {
+      title: (p) => `Lead offered: ${s(p, 'company')}`,
+      body: (p) =>
+        `${s(p, 'by')} offers the lead ${s(p, 'company')} to ${s(p, 'partner')}. Please accept it or decline it with a reason by ${day(p, 'respondBy', 'en')}.`,
+    },
+  },
+  'lead.answered': {
+    de: {
+      title: (p) =>
+        Number(p.accepted) === 1
+          ? `Lead angenommen: ${s(p, 'company')}`
+          : `Lead abgelehnt: ${s(p, 'company')}`,
+      body: (p) =>
+        Number(p.accepted) === 1
+          ? `${s(p, 'partner')} hat den Lead ${s(p, 'company')} angenommen.`
+          : `${s(p, 'partner')} hat den Lead ${s(p, 'company')} abgelehnt: ${s(p, 'reason')}`,
+    },
+    en: {
+      title: (p) =>
+        Number(p.accepted) === 1 ? `Lead accepted: ${s(p, 'company')}` : `Lead declined: ${s(p, 'company')}`,
+      body: (p) =>
+        Number(p.accepted) === 1
+          ? `${s(p, 'partner')} accepted the lead ${s(p, 'company')}.`
+          : `${s(p, 'partner')} declined the lead ${s(p, 'company')}: ${s(p, 'reason')}`,
+    },
+  },
+  'lead.offerExpired': {
+    de: {
+      title: (p) => `Lead-Angebot abgelaufen: ${s(p, 'company')}`,
+      body: (p) => `${s(p, 'partner')} hat den Lead ${s(p, 'company')} nicht rechtzeitig angenommen.`,
+    },
+    en: {
+      title: (p) => `Lead offer expired: ${s(p, 'company')}`,
+      body: (p) => `${s(p, 'partner')} did not accept the lead ${s(p, 'company')} in time.`,
+    },
+  },
 } satisfies Record<string, Template>;
 
 export type NotificationKind = keyof typeof notificationTemplates;

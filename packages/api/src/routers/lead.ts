@@ -41,7 +41,7 @@ export const leadRouter = {
     .mutation(({ ctx, input }) => assignLead(ctx.db, ctx.principal, input)),
   offer: userProcedure
     .input(offerLeadInput)
-    .mutation(({ ctx, input }) => offerLead(ctx.db, ctx.principal, input, { publicUrl: ctx.publicUrl })),
+    .mutation(({ ctx, input }) => offerLead(ctx.db, ctx.principal, input)),
   respond: userProcedure
     .input(respondLeadInput)
     .mutation(({ ctx, input }) => respondToLeadOffer(ctx.db, ctx.principal, input)),
