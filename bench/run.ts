@@ -1,6 +1,7 @@
 /** `pnpm bench [name…]` runs the named benchmarks, or all of them. */
 import { apiList } from './api-list.ts';
 import { collab } from './collab.ts';
+import { csvImport } from './csv-import.ts';
 import { edi } from './edi.ts';
 import { partnerList } from './partner-list.ts';
 import { reports } from './reports.ts';
@@ -10,6 +11,7 @@ const benchmarks: Record<string, () => Promise<unknown>> = {
   edi,
   'partner-list': partnerList,
   collab,
+  'csv-import': csvImport,
   reports,
 };
 
