@@ -164,6 +164,17 @@ describe('shared documents', () => {
     const partnerTextMs = await seesText(a.page, partnerLine);
     const partnerCaretMs = await seesCaret(a.page, partner.name);
     expect(await b.page.locator('.ProseMirror h2').textContent()).toBe('Lieferumfang');
+    // Both editors hold the same blocks (carets' name labels left out).
+    const blocks = (page: Page) =>
+      page.evaluate(() => {
+        const root = document.querySelector('.ProseMirror')!.cloneNode(true) as HTMLElement;
+        for (const caret of root.querySelectorAll('[data-caret-user]')) caret.remove();
+        return [...root.children].map((e) => `${e.tagName}:${e.textContent}`);
+      });
+    await expect
+      .poll(async () => JSON.stringify(await blocks(a.page)), { timeout: 2000 })
+      .toBe(JSON.stringify(await blocks(b.page)));
+    expect(await blocks(a.page)).toEqual(['H2:Lieferumfang', `P:${repLine}`, `P:${partnerLine}`]);
 
     if (screenshotDir) {
       await a.page.screenshot({ path: `${screenshotDir}/document-rep.png`, fullPage: true });

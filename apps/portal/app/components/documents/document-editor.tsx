@@ -73,6 +73,9 @@ const editorClass = [
   '[&_p]:my-2 [&_h1]:mt-4 [&_h1]:mb-2 [&_h1]:text-2xl [&_h1]:font-semibold [&_h2]:mt-4 [&_h2]:mb-2 [&_h2]:text-xl [&_h2]:font-semibold [&_h3]:mt-3 [&_h3]:mb-1 [&_h3]:text-lg [&_h3]:font-semibold',
   '[&_ul]:my-2 [&_ul]:list-disc [&_ul]:pl-6 [&_ol]:my-2 [&_ol]:list-decimal [&_ol]:pl-6',
   '[&_blockquote]:border-l-4 [&_blockquote]:border-slate-300 [&_blockquote]:pl-3 [&_blockquote]:text-slate-700',
+  // Tailwind's preflight makes images blocks: ProseMirror's separator (before a caret at a line
+  // end) must stay inline, or every caret at the end of a paragraph adds an empty line.
+  '[&_img.ProseMirror-separator]:inline [&_img.ProseMirror-separator]:m-0 [&_img.ProseMirror-separator]:border-0',
   '[&_pre]:rounded [&_pre]:bg-slate-100 [&_pre]:p-2 [&_pre]:font-mono [&_code]:font-mono [&_a]:text-blue-700 [&_a]:underline',
 ].join(' ');
 
@@ -146,8 +149,9 @@ function LiveDocument({
       injectCSS: false,
       editable: live,
       extensions: [
-        // Yjs keeps the history: StarterKit's own undo would fight the collaboration plugin.
-        StarterKit.configure({ undoRedo: false }),
+        // Yjs keeps the history: StarterKit's own undo would fight the collaboration plugin. The
+        // trailing empty paragraph is left out too: every open editor would add its own.
+        StarterKit.configure({ undoRedo: false, trailingNode: false }),
         Collaboration.configure({ document: doc, field: 'default' }),
         CollaborationCaret.configure({
           provider,
