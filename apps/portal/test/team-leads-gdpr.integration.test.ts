@@ -4,6 +4,7 @@
  * which accepts it in its inbox, and the rep converts it into a shared deal; an admin exports
  * and erases a contact on the data-protection page.
  */
+import { createApiKey, principalFromUser } from '@konsort/api';
 import { contacts, outboundMails, partnerOrgs, users } from '@konsort/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, startTestServer, type TestServer } from './server.ts';
@@ -169,6 +170,29 @@ describe('lead pages', () => {
     const dealPath = converted.headers.get('location')!;
     expect(dealPath).toMatch(/^\/opportunities\/[0-9a-f-]{36}$/);
     expect((await fetch(`${t.url}${dealPath}`, get(partnerCookie))).status).toBe(200);
+  });
+});
+
+describe('lead capture over the API', () => {
+  it('an API key with scope leads captures a lead over HTTP; one without it is refused', async () => {
+    const admin = await userByEmail(t.logins.find((l) => l.role === 'admin')!.email);
+    const adminPrincipal = principalFromUser(admin!);
+    const leadsKey = await createApiKey(t.db.db, adminPrincipal, { name: 'Website', scopes: ['leads'] });
+    const ediKey = await createApiKey(t.db.db, adminPrincipal, { name: 'EDI', scopes: ['edi'] });
+    const capture = (token: string) =>
+      fetch(`${t.url}/trpc/lead.capture`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          json: { companyName: 'Webformular Kunde AG', email: 'info@webkunde.example' },
+        }),
+      });
+    const ok = await capture(leadsKey.token);
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as { result: { data: { json: { source: string; domain: string } } } };
+    expect(body.result.data.json).toMatchObject({ source: 'api', domain: 'webkunde.example' });
+    expect((await capture(ediKey.token)).status).toBe(403);
+    expect((await capture('ks_nothing_atall')).status).toBe(401);
   });
 });
 
