@@ -3,11 +3,16 @@ import { Form, NavLink, Outlet, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx';
 import { LanguageSwitch } from '../components/language-switch.tsx';
+import { NotificationBell } from '../components/notification-bell.tsx';
+import { unreadNotificationCount } from '../utils/discussion.server.ts';
 import { requireUser } from '../utils/session.server.ts';
 
 export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
-  return { user: { name: user.name, role: user.role, kind: user.kind } };
+  return {
+    user: { name: user.name, role: user.role, kind: user.kind },
+    unread: await unreadNotificationCount(context.db, user),
+  };
 }
 
 const navLinkClass = ({ isActive }: { isActive: boolean }) =>
@@ -17,7 +22,7 @@ const navLinkClass = ({ isActive }: { isActive: boolean }) =>
 
 function Shell({ children }: { children: React.ReactNode }) {
   const { t } = useTranslation();
-  const { user } = useLoaderData<typeof loader>();
+  const { user, unread } = useLoaderData<typeof loader>();
   const internal = user.kind === 'internal';
   return (
     <div className="min-h-full">
@@ -103,6 +108,7 @@ function Shell({ children }: { children: React.ReactNode }) {
               <span className="font-medium">{user.name}</span>{' '}
               <span className="text-blue-200">· {t(`role.${user.role}`)}</span>
             </span>
+            <NotificationBell initialUnread={unread} />
             <LanguageSwitch className="text-slate-900" />
             <Form method="post" action="/logout">
               <button
