@@ -63,6 +63,8 @@ interface World {
   activityId: string;
   /** A catalogue product with a rule, and a draft quote on the deal (quotes, products). */
   quoteWorld: { productId: string; ruleId: string; quoteId: string; quoteVersion: number };
+  /** repOwner's meeting with repOther invited (calendar). */
+  meeting: { id: string; sequence: number };
 }
 
 type Entry = {
@@ -640,6 +642,35 @@ const matrix: Record<string, Entry> = {
     expect: { ...staffOnly, default: 'ok' },
   },
   'automation.cadence': { input: () => ({}), expect: { ...staffOnly, default: 'ok' } },
+  'calendar.list': {
+    input: () => ({ from: new Date('2027-03-01T00:00:00Z'), to: new Date('2027-03-08T00:00:00Z') }),
+    expect: { ...staffOnly, default: 'ok' },
+  },
+  'calendar.byId': { input: (w) => ({ id: w.meeting.id }), expect: { ...staffOnly, default: 'ok' } },
+  'calendar.create': {
+    input: () => ({
+      title: 'Neuer Termin',
+      startsAt: new Date('2027-03-03T09:00:00Z'),
+      endsAt: new Date('2027-03-03T10:00:00Z'),
+      participants: { userIds: [], contactIds: [], emails: [] },
+    }),
+    expect: { ...staffOnly, default: 'ok' },
+  },
+  'calendar.update': {
+    input: (w) => ({
+      id: w.meeting.id,
+      sequence: w.meeting.sequence,
+      title: 'Verschoben',
+      startsAt: new Date('2027-03-04T09:00:00Z'),
+      endsAt: new Date('2027-03-04T10:00:00Z'),
+      participants: { userIds: [], contactIds: [], emails: [] },
+    }),
+    expect: { ...staffOnly, repOther: 'FORBIDDEN', default: 'ok' },
+  },
+  'calendar.cancel': {
+    input: (w) => ({ id: w.meeting.id, sequence: w.meeting.sequence }),
+    expect: { ...staffOnly, repOther: 'FORBIDDEN', default: 'ok' },
+  },
   'share.list': { input: (w) => ({ opportunityId: w.deal.id }), expect: { ...dealWrite, default: 'ok' } },
   'share.set': {
     input: (w) => ({ opportunityId: w.deal.id, partnerOrgId: w.partnerEditOrgId, access: 'view' }),
@@ -734,6 +765,12 @@ beforeAll(async () => {
     discountBp: 500,
   });
   const quote = await quoteAdmin.quote.create({ opportunityId: deal.id });
+  const meeting = await callerFor(db, owner.principal).caller.calendar.create({
+    title: 'Matrix-Termin',
+    startsAt: new Date('2027-03-02T09:00:00Z'),
+    endsAt: new Date('2027-03-02T10:00:00Z'),
+    participants: { userIds: [other.user.id], contactIds: [], emails: [] },
+  });
   const quoteWorld = {
     productId: product.id,
     ruleId: rule.id,
@@ -795,6 +832,7 @@ beforeAll(async () => {
     documentId: document!.id,
     activityId: activity.id,
     quoteWorld,
+    meeting: { id: meeting.id, sequence: meeting.sequence },
   };
 });
 

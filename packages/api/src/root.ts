@@ -4,6 +4,7 @@ import { addressCaptureRouter } from './routers/addressCapture.ts';
 import { apiKeyRouter } from './routers/apiKey.ts';
 import { authRouter } from './routers/auth.ts';
 import { automationRouter } from './routers/automation.ts';
+import { calendarRouter } from './routers/calendar.ts';
 import { commentRouter } from './routers/comment.ts';
 import { contactRouter } from './routers/contact.ts';
 import { csvImportRouter } from './routers/csvImport.ts';
@@ -39,6 +40,7 @@ export const appRouter = router({
   product: productRouter,
   quote: quoteRouter,
   automation: automationRouter,
+  calendar: calendarRouter,
   share: shareRouter,
   registration: registrationRouter,
   notification: notificationRouter,
