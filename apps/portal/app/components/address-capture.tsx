@@ -40,15 +40,22 @@ export function CaptureDiff({
   text,
   diff,
   labels,
+  action,
 }: {
   text: string;
   diff: { field: string; current: string | null; proposed: string }[];
   labels: Record<string, string>;
+  /** The edit route of the matched account, when the proposal is shown elsewhere (new-account page). */
+  action?: string;
 }) {
   const { t } = useTranslation();
   if (diff.length === 0) return <p className="mb-6 text-slate-600">{t('capture.noChanges')}</p>;
   return (
-    <Form method="post" className="mb-6 max-w-3xl rounded-lg border border-blue-200 bg-blue-50 p-4">
+    <Form
+      method="post"
+      action={action}
+      className="mb-6 max-w-3xl rounded-lg border border-blue-200 bg-blue-50 p-4"
+    >
       <h2 className="mb-2 font-semibold">{t('capture.diff')}</h2>
       <input type="hidden" name="captureText" value={text} />
       <table className="w-full text-left text-sm">

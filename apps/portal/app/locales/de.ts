@@ -139,7 +139,7 @@ export const de: Record<TranslationKey, string> = {
   'capture.found': 'Aus dem Text übernommen: bitte vor dem Speichern prüfen.',
   'capture.nothing': 'Im Text wurde nichts Verwertbares gefunden.',
   'capture.existing':
-    'Eine Firma mit dieser USt-IdNr. oder Domain gibt es schon: {{name}} (dort eine Aktualisierung vorschlagen).',
+    'Eine Firma mit dieser USt-IdNr. oder Domain gibt es schon: {{name}}. Unten aktualisieren oder neu anlegen.',
   'capture.diff': 'Vorgeschlagene Änderungen',
   'capture.apply': 'Übernehmen',
   'capture.current': 'Bisher',

@@ -135,7 +135,7 @@ export const en = {
   'capture.found': 'Filled in from the text: please check before saving.',
   'capture.nothing': 'Nothing usable was found in the text.',
   'capture.existing':
-    'An account with this VAT ID or domain exists already: {{name}} (propose an update there).',
+    'An account with this VAT ID or domain exists already: {{name}}. Update it below, or create a new one.',
   'capture.diff': 'Proposed changes',
   'capture.apply': 'Apply',
   'capture.current': 'Now',

@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from '@rem
 import { useActionData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { AccountForm } from '../components/account-form.tsx';
-import { CaptureBox } from '../components/address-capture.tsx';
+import { CaptureBox, CaptureDiff } from '../components/address-capture.tsx';
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx';
 import { PageHeader } from '../components/ui.tsx';
 import { captureAction } from '../utils/address-capture.server.ts';
@@ -50,6 +50,14 @@ export default function NewAccount() {
             </a>
           ) : null}
         </p>
+      ) : null}
+      {captured?.capture?.match ? (
+        <CaptureDiff
+          text={captured.captureText}
+          diff={captured.capture.diff}
+          labels={Object.fromEntries(captured.capture.diff.map((d) => [d.field, t(`account.${d.field}`)]))}
+          action={`/accounts/${captured.capture.match.id}/edit`}
+        />
       ) : null}
       <AccountForm
         key={captured?.captureText ?? 'form'}
