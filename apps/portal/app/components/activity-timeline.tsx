@@ -50,6 +50,26 @@ export function CompleteButton({ item, redirectTo }: { item: TimelineItem; redir
   );
 }
 
+/** Removes an activity (its content stays in the audit log). */
+export function DeleteButton({ item, redirectTo }: { item: TimelineItem; redirectTo: string }) {
+  const { t } = useTranslation();
+  if (!item.canEdit) return null;
+  return (
+    <Form method="post" action="/activities" className="inline">
+      <input type="hidden" name="intent" value="delete" />
+      <input type="hidden" name="id" value={item.id} />
+      <input type="hidden" name="redirectTo" value={redirectTo} />
+      <button
+        type="submit"
+        className="rounded px-1 text-xs text-rose-700 underline-offset-2 hover:underline"
+        aria-label={t('activities.deleteNamed', { subject: item.subject })}
+      >
+        {t('activities.delete')}
+      </button>
+    </Form>
+  );
+}
+
 /**
  * The timeline of an account, contact or deal: what happened and what is due, newest first,
  * with a form to log an activity or plan a follow-up.
@@ -135,6 +155,7 @@ export function ActivityTimeline({
                     <span className="text-xs font-medium text-rose-700">{t('dashboard.overdue')}</span>
                   ) : null}
                   <CompleteButton item={a} redirectTo={redirectTo} />
+                  <DeleteButton item={a} redirectTo={redirectTo} />
                 </div>
                 {a.body ? <p className="mt-1 whitespace-pre-line text-slate-700">{a.body}</p> : null}
                 <p className="mt-1 text-slate-600">

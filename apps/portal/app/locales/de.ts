@@ -722,6 +722,8 @@ export const de: Record<TranslationKey, string> = {
   'activities.noFollowUps': 'Keine offenen Wiedervorlagen.',
   'activities.about': 'Zu',
   'activities.reminderDue': 'Erinnerung',
+  'activities.delete': 'Löschen',
+  'activities.deleteNamed': '„{{subject}}“ löschen',
   'reports.title': 'Berichte',
   'reports.exportCsv': 'CSV exportieren',
   'reports.tabs': 'Berichte',

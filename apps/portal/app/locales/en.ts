@@ -713,6 +713,8 @@ export const en = {
   'activities.noFollowUps': 'No open follow-ups.',
   'activities.about': 'About',
   'activities.reminderDue': 'reminder',
+  'activities.delete': 'Delete',
+  'activities.deleteNamed': 'Delete “{{subject}}”',
   'reports.title': 'Reports',
   'reports.exportCsv': 'Export CSV',
   'reports.tabs': 'Reports',
