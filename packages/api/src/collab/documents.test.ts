@@ -179,7 +179,7 @@ describe('document docs on the collab server', () => {
     expect(collab.stats().perDoc.find((d) => d.name === unshared.name)).toBeUndefined();
   });
 
-  it('unmarking the document closes partner connections at once; a downgrade to view makes it read-only', async () => {
+  it('a downgrade to view closes the partner editor (reconnects read-only); unmarking closes every partner', async () => {
     const { dealId, id, name } = await newDocument(true);
     const staff = client(name, owner);
     const editor = client(name, partnerEdit);
@@ -188,37 +188,36 @@ describe('document docs on the collab server', () => {
     addParagraph(editor, 'while edit');
     await waitFor(() => textOf(staff).includes('while edit'));
 
-    // The deal's share goes down to view: the partner's open editor turns read-only.
+    // The deal's share goes down to view: the partner's open editor is closed (an editor would
+    // otherwise keep typing into its own copy); connecting again gives a read-only connection.
     await setShare(handle.db, owner, {
       opportunityId: dealId,
       partnerOrgId: partnerEdit.partnerOrgId,
       access: 'view',
     });
-    const readOnly = () => collab.stats().perDoc.find((d) => d.name === name)?.readOnly;
-    expect(readOnly()).toBe(1);
-    await waitFor(() => readOnly() === 2, 3000, 'downgrade');
-    const probesBefore = (await stored(name)).filter((u) => u.userId === idOf(partnerEdit)).length;
-    addParagraph(editor, 'after downgrade');
+    await waitFor(() => editor.closes.length > 0, 3000, 'downgraded editor closed');
+    expect(editor.closes[0]!.code).toBe(4403);
+    expect(viewer.closes).toEqual([]);
+    const again = client(name, partnerEdit);
+    await synced(again);
+    expect(collab.stats().perDoc.find((d) => d.name === name)?.readOnly).toBe(2);
+    addParagraph(again, 'after downgrade');
     addParagraph(staff, 'staff after');
-    await waitFor(() => textOf(editor).includes('staff after'));
+    await waitFor(() => textOf(again).includes('staff after'));
     await collab.settled(name);
     expect(textOf(staff)).not.toContain('after downgrade');
-    expect((await stored(name)).filter((u) => u.userId === idOf(partnerEdit)).length).toBe(probesBefore);
 
     // Unmarking "shared": every partner connection is closed (4403, no reconnect); staff stay.
     await setDocumentShared(handle.db, owner, { id, shared: false });
-    await waitFor(() => editor.closes.length > 0 && viewer.closes.length > 0, 3000, 'partners closed');
-    expect(editor.closes[0]!.code).toBe(4403);
+    await waitFor(() => again.closes.length > 0 && viewer.closes.length > 0, 3000, 'partners closed');
+    expect(again.closes[0]!.code).toBe(4403);
     expect(viewer.closes[0]!.code).toBe(4403);
     await new Promise((r) => setTimeout(r, 300));
-    expect(editor.provider.shouldConnect).toBe(false);
+    expect(again.provider.shouldConnect).toBe(false);
     expect(staff.provider.wsconnected).toBe(true);
     expect(collab.stats().perDoc.find((d) => d.name === name)?.connections).toBe(1);
-    staff.destroy();
-    editor.destroy();
-    viewer.destroy();
+    for (const c of [staff, editor, viewer, again]) c.destroy();
   });
-
   it('revoking the deal share closes the partner on its documents', async () => {
     const { dealId, name } = await newDocument(true);
     const editor = client(name, partnerEdit);

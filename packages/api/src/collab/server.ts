@@ -1053,6 +1053,12 @@ export function createCollabServer(options: CollabServerOptions) {
       closeConn(conn, closeCodes.forbidden, 'access revoked');
       return;
     }
+    if (conn.entry.ref.kind === 'document' && conn.access === 'write' && decision.access === 'read') {
+      // A rich-text editor cannot be switched to read-only from here: it would go on typing into
+      // its own copy, dropped by us without a word. Closed instead; the page reloads read-only.
+      closeConn(conn, closeCodes.forbidden, 'access reduced to read-only');
+      return;
+    }
     conn.principal = principal;
     conn.access = decision.access;
   }
