@@ -182,5 +182,9 @@ describe('document router', () => {
       (d) => d.id === doc.id,
     );
     expect(listed?.preview).toBe('Lieferumfang\n<img src=x onerror=alert(1)> Link fett');
+    // Search by text finds it (also for partners), by other text not.
+    const found = await as(partnerView).list({ opportunityId: dealId, q: 'lieferUMFANG' });
+    expect(found.documents.map((d) => d.id)).toEqual([doc.id]);
+    expect((await as(owner).list({ opportunityId: dealId, q: '100%_' })).documents).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  * store (`collab_updates` / `collab_docs`). Who may do what is the policy's `document` resource.
  */
 import { type Database, documents, opportunities, type ShareAccess, users } from '@konsort/db';
-import { and, asc, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { writeAudit } from '../audit.ts';
 import { loadDoc } from '../collab/persistence.ts';
@@ -14,13 +14,15 @@ import { isClosed } from '../opportunities/stages.ts';
 import { assertCan, can, type Resource, shareAccessSql, visible } from '../policy/index.ts';
 import type { Principal } from '../principal.ts';
 import { withPrincipalDb } from '../rls.ts';
-import { inTransaction } from '../tx.ts';
+import { inTransaction, likePattern } from '../tx.ts';
 import { htmlDocumentOf, pdfOf, plainTextOf, proseMirrorOf } from './content.ts';
 
 const title = z.string().trim().min(1).max(200);
 export const listDocumentsInput = z.object({
   opportunityId: z.uuid(),
   includeArchived: z.boolean().optional(),
+  /** Finds documents by title or text (the plain-text preview the collab server keeps). */
+  q: z.string().trim().max(200).optional(),
 });
 export const createDocumentInput = z.object({ opportunityId: z.uuid(), title });
 export const renameDocumentInput = z.object({ id: z.uuid(), title });
@@ -113,6 +115,12 @@ export async function listDocuments(
           eq(documents.opportunityId, input.opportunityId),
           visible(principal).documents(),
           input.includeArchived ? undefined : isNull(documents.archivedAt),
+          input.q
+            ? or(
+                ilike(documents.title, likePattern(input.q)),
+                ilike(documents.textPreview, likePattern(input.q)),
+              )
+            : undefined,
         ),
       )
       .orderBy(desc(documents.updatedAt), asc(documents.id));
