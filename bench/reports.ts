@@ -8,6 +8,8 @@
  * Size: the issue asks for 1M deals on 100k accounts (the default). `pnpm bench reports
  * --deals=100000 --accounts=10000` (or KONSORT_BENCH_REPORT_DEALS / _ACCOUNTS) for a smaller run.
  */
+
+import { cpus, loadavg } from 'node:os';
 import { createAuthService, createCaller, principalFromUser } from '@konsort/api';
 import { openDatabase, salesTargets, schema, users } from '@konsort/db';
 import { seedBulkOpportunities } from '@konsort/db/seed';
@@ -19,6 +21,7 @@ import { benchEnv } from './env.ts';
 import { printTable, round, summarize, timeMs, writeResult } from './lib.ts';
 
 const DB = 'konsort_bench_reports';
+const cpuCount = () => cpus().length;
 
 function flag(name: string, env: string | undefined, fallback: number): number {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -154,6 +157,10 @@ export async function reports() {
     rows,
   );
   await handle.close();
+  // A million deals take a few GB: leave no database behind.
+  const cleanup = postgres(benchEnv.KONSORT_BENCH_ADMIN_URL, { max: 1, onnotice: () => {} });
+  await cleanup.unsafe(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+  await cleanup.end();
   const ratios = results.map((x) => x.api.p95 / x.raw.p95);
   const pick = (name: string) => results.find((x) => x.name === name)!;
   return writeResult({
@@ -181,6 +188,10 @@ export async function reports() {
       `${deals} deals, ${accounts} accounts, 8 reps with a year of targets; seeded in ${seedSeconds}s`,
       'the raw side replays the exact SQL texts and parameters the API sent, in parallel as the API does',
       `${iterations} interleaved iterations per scenario after 5 warm-up rounds; goal p95 ratio ≤ 1.3, pipeline < 200 ms`,
+      // Absolute times depend on what else the machine runs; the ratios much less.
+      `load average (1/5/15 min) at the end: ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' / ')} on ${cpuCount()} cores`,
     ],
   });
 }
