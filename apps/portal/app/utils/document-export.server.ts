@@ -54,7 +54,5 @@ async function download({ context, request, params }: LoaderFunctionArgs) {
       },
     });
   }
-  throw new Response(translate(context.locale, 'errors.notFound', { entity: 'entity.page' }), {
-    status: 404,
-  });
+  throw new AppError('NOT_FOUND', 'errors.notFound', { entity: 'entity.page' });
 }
