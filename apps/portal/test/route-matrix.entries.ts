@@ -437,6 +437,53 @@ export const routeMatrix: Record<string, RouteEntry> = {
     ],
   },
 
+  '_app.notifications': {
+    loader: { path: () => '/notifications?filter=unread', expect: { ...signedIn, default: 200 } },
+    action: [
+      {
+        path: () => '/notifications',
+        form: () => ({ intent: 'markAllRead' }),
+        expect: { ...signedIn, default: 'redirect' },
+      },
+      {
+        name: 'e-mail preferences (all off)',
+        path: () => '/notifications',
+        form: () => ({ intent: 'preferences' }),
+        expect: { ...signedIn, default: 'redirect' },
+      },
+    ],
+  },
+  '_app.opportunities.$id.comments': {
+    loader: [
+      { path: (w) => `/opportunities/${w.deal.id}/comments`, expect: { ...sharedDealRead, default: 200 } },
+      {
+        name: 'the discussion of a deal shared with nobody',
+        path: (w) => `/opportunities/${w.foreignDeal.id}/comments`,
+        expect: { ...signedIn, partnerEdit: 404, partnerView: 404, partnerNone: 404, default: 200 },
+      },
+    ],
+    action: [
+      {
+        name: 'a shared comment',
+        path: (w) => `/opportunities/${w.deal.id}/comments`,
+        form: () => ({ intent: 'create', visibility: 'shared', body: 'Matrix' }),
+        expect: { ...sharedDealRead, default: 200 },
+      },
+      {
+        name: 'an internal comment: staff only',
+        path: (w) => `/opportunities/${w.deal.id}/comments`,
+        form: () => ({ intent: 'create', visibility: 'internal', body: 'Matrix intern' }),
+        expect: { ...signedIn, partnerEdit: 403, partnerView: 403, partnerNone: 404, default: 200 },
+      },
+      {
+        name: 'delete a comment that does not exist',
+        path: (w) => `/opportunities/${w.deal.id}/comments`,
+        form: () => ({ intent: 'delete', id: unknownId }),
+        expect: { ...signedIn, default: 404 },
+      },
+    ],
+  },
+
   '_app.registrations._index': {
     loader: { path: () => '/registrations', expect: { ...signedIn, default: 200 } },
   },
