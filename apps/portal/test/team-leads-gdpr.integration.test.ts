@@ -173,6 +173,32 @@ describe('lead pages', () => {
   });
 });
 
+describe('lead CSV upload', () => {
+  it('a rep uploads a CSV: a bad row refuses the whole file with its line; a good file imports', async () => {
+    const rep = t.logins.find((l) => l.role === 'rep')!;
+    const cookie = await login(t.url, rep.email, rep.password);
+    const upload = (csv: string) => {
+      const form = new FormData();
+      form.set('intent', 'csv');
+      form.set('file', new Blob([csv], { type: 'text/csv' }), 'leads.csv');
+      return fetch(`${t.url}/leads/new`, {
+        method: 'POST',
+        headers: { Cookie: `${cookie}; konsort_lang=de`, Origin: t.url },
+        body: form,
+      });
+    };
+    const refused = await upload('Firma;E-Mail\nCSV Kunde Eins;eins@csv.example\n;ohne@csv.example\n');
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toMatch(/<li>Zeile 3, companyName: Pflichtfeld\.<\/li>/);
+    const imported = await upload(
+      'Firma;E-Mail\nCSV Kunde Eins;eins@csv.example\nCSV Kunde Zwei;zwei@csv.example\n',
+    );
+    expect(imported.status).toBe(200);
+    expect(await imported.text()).toMatch(/role="status"[^>]*>2 Leads importiert\./);
+    expect(await (await fetch(`${t.url}/leads?q=CSV+Kunde`, get(cookie))).text()).toContain('CSV Kunde Zwei');
+  });
+});
+
 describe('lead capture over the API', () => {
   it('an API key with scope leads captures a lead over HTTP; one without it is refused', async () => {
     const admin = await userByEmail(t.logins.find((l) => l.role === 'admin')!.email);

@@ -569,6 +569,10 @@ const matrix: Record<string, Entry> = {
     input: (w) => ({ id: w.leadId, accountId: w.accountId }),
     expect: { ...staffOnly, default: 'ok' },
   },
+  'lead.importCsv': {
+    input: () => ({ csv: 'Firma;E-Mail\nMatrix CSV GmbH;info@matrix-csv.example\n' }),
+    expect: { ...staffOnly, integration: 'FORBIDDEN', default: 'ok' },
+  },
   'lead.partnerOptions': { input: () => undefined, expect: { ...staffOnly, default: 'ok' } },
   'gdpr.export': {
     input: (w) => ({ kind: 'contact', id: w.contactId }),

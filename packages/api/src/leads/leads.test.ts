@@ -293,4 +293,51 @@ describe('leads', () => {
       ),
     ).rejects.toThrow();
   });
+
+  it('imports a CSV (German Excel: semicolons, German headers) all or nothing, naming each bad row', async () => {
+    const { rep } = await world();
+    const staff = callerFor(db, rep.principal).caller;
+    const bad = [
+      'Firma;Ansprechpartner;E-Mail;Telefon',
+      'Messe Kunde Eins GmbH;Eva Eins;eva@eins.example;+49 30 1111111',
+      ';Ohne Firma;ohne@firma.example;',
+      'Messe Kunde Drei;Drei;keine-mail;abc',
+    ].join('\n');
+    const refused = await staff.lead.importCsv({ csv: bad });
+    expect(refused.imported).toBe(0);
+    expect(refused.problems.map((p) => [p.line, p.field])).toEqual([
+      [3, 'companyName'],
+      [4, 'email'],
+      [4, 'phone'],
+    ]);
+    expect(refused.problems[0]!.message).toBe('Required.');
+    const none = await db.select().from(leads).where(sql`${leads.companyName} like 'Messe Kunde%'`);
+    expect(none).toHaveLength(0);
+
+    const good =
+      '\uFEFFFirma;Ansprechpartner;E-Mail\r\n"Messe Kunde; Eins GmbH";Eva Eins;eva@eins.example\r\nMesse Kunde Zwei;;info@zwei.example\r\n';
+    const imported = await staff.lead.importCsv({ csv: good });
+    expect(imported).toMatchObject({ imported: 2, problems: [] });
+    const rows = await db.select().from(leads).where(sql`${leads.companyName} like 'Messe Kunde%'`);
+    expect(rows.map((r) => [r.companyName, r.source, r.domain]).sort()).toEqual([
+      ['Messe Kunde Zwei', 'csv', 'zwei.example'],
+      ['Messe Kunde; Eins GmbH', 'csv', 'eins.example'],
+    ]);
+    const audited = await db
+      .select({ id: auditLog.id })
+      .from(auditLog)
+      .where(
+        sql`${auditLog.entity} = 'lead' and ${auditLog.entityId} in (${sql.join(
+          imported.ids.map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
+      );
+    expect(audited).toHaveLength(2);
+    expect((await staff.lead.importCsv({ csv: 'Name;Telefon\nX;+49 1 234567\n' })).problems[0]).toMatchObject(
+      {
+        line: 1,
+        field: 'companyName',
+      },
+    );
+  });
 });

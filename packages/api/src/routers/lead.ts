@@ -1,4 +1,6 @@
 import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { importLeadsCsv } from '../leads/csv.ts';
 import {
   assignLead,
   assignLeadInput,
@@ -48,5 +50,9 @@ export const leadRouter = {
   convert: userProcedure
     .input(convertLeadInput)
     .mutation(({ ctx, input }) => convertLead(ctx.db, ctx.principal, input)),
+  /** A CSV file's text: every row checked first, then all captured or none. */
+  importCsv: authedProcedure
+    .input(z.object({ csv: z.string().min(1).max(5_000_000) }))
+    .mutation(({ ctx, input }) => importLeadsCsv(ctx.db, ctx.principal, input.csv)),
   partnerOptions: userProcedure.query(({ ctx }) => leadPartnerOptions(ctx.db, ctx.principal)),
 } satisfies TRPCRouterRecord;
