@@ -191,7 +191,15 @@ export function DealDiscussion({ opportunityId, initial }: { opportunityId: stri
         <label htmlFor={bodyId} className="text-sm font-medium text-slate-700">
           {t('discussion.body')}
         </label>
-        <textarea id={bodyId} name="body" rows={3} required maxLength={10000} className={inputClass} />
+        <textarea
+          id={bodyId}
+          name="body"
+          rows={3}
+          required
+          maxLength={10000}
+          className={inputClass}
+          data-testid="new-comment"
+        />
         {data.internal ? (
           <fieldset className="mt-2 flex flex-wrap gap-4 text-sm">
             <legend className="sr-only">{t('discussion.visibility')}</legend>
