@@ -220,6 +220,11 @@ describe('invitations', () => {
       role: 'partner_admin',
       partnerOrgId: other.id,
     });
+    // The same address with an open invitation elsewhere: a conflict, even though it is invisible here.
+    const taken = await failure(
+      caller.invitation.create({ email: 'FREMD@other.example', name: 'F', role: 'partner_member' }),
+    );
+    expect(taken.code).toBe('CONFLICT');
     const listed = await caller.invitation.list({});
     expect(listed.map((i) => i.id)).toEqual([mine.id]);
     expect((await failure(caller.invitation.revoke({ id: theirs.id }))).code).toBe('NOT_FOUND');

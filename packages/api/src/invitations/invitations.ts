@@ -157,66 +157,81 @@ export async function inviteUser(
   const now = options.now ?? new Date();
   const email = input.email.trim();
   const { token, tokenHash } = newToken();
-  return inTransaction(db, principal, async (tx) => {
-    const team = await orgName(tx, partnerOrgId);
-    const [existingUser] = await tx
-      .select({ id: users.id })
-      .from(users)
-      .where(sql`lower(${users.email}) = ${email.toLowerCase()}`);
-    if (existingUser) throw new AppError('CONFLICT', 'errors.emailTaken');
-    const [open] = await tx
-      .select(invitationColumns)
-      .from(invitations)
-      .where(
-        and(
-          sql`lower(${invitations.email}) = ${email.toLowerCase()}`,
-          isNull(invitations.acceptedAt),
-          isNull(invitations.revokedAt),
-        ),
-      );
-    if (open) {
-      // An expired link no longer counts: withdraw it and start afresh. A live one is re-sent instead.
-      if (invitationStatus(open, now) === 'open') throw new AppError('CONFLICT', 'errors.invitationPending');
-      if (!can(principal, 'manage', { type: 'teamMember', partnerOrgId: open.partnerOrgId }))
-        throw new AppError('CONFLICT', 'errors.invitationPending');
-      await tx.update(invitations).set({ revokedAt: now, updatedAt: now }).where(eq(invitations.id, open.id));
+  try {
+    return await createInvitation();
+  } catch (e) {
+    // Another organisation's open invitation for this address is invisible under a partner's
+    // row-level security; the unique index still finds it.
+    if (pgErrorOf(e)?.code === '23505') throw new AppError('CONFLICT', 'errors.invitationPending');
+    throw e;
+  }
+
+  function createInvitation() {
+    return inTransaction(db, principal, async (tx) => {
+      const team = await orgName(tx, partnerOrgId);
+      const [existingUser] = await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(sql`lower(${users.email}) = ${email.toLowerCase()}`);
+      if (existingUser) throw new AppError('CONFLICT', 'errors.emailTaken');
+      const [open] = await tx
+        .select(invitationColumns)
+        .from(invitations)
+        .where(
+          and(
+            sql`lower(${invitations.email}) = ${email.toLowerCase()}`,
+            isNull(invitations.acceptedAt),
+            isNull(invitations.revokedAt),
+          ),
+        );
+      if (open) {
+        // An expired link no longer counts: withdraw it and start afresh. A live one is re-sent instead.
+        if (invitationStatus(open, now) === 'open')
+          throw new AppError('CONFLICT', 'errors.invitationPending');
+        if (!can(principal, 'manage', { type: 'teamMember', partnerOrgId: open.partnerOrgId }))
+          throw new AppError('CONFLICT', 'errors.invitationPending');
+        await tx
+          .update(invitations)
+          .set({ revokedAt: now, updatedAt: now })
+          .where(eq(invitations.id, open.id));
+        await writeAudit(tx, principal, {
+          action: 'revoke',
+          entity: 'invitation',
+          entityId: open.id,
+          changes: { revokedAt: [null, now.toISOString()] },
+        });
+      }
+      const expiresAt = new Date(now.getTime() + INVITATION_DAYS * DAY_MS);
+      const [created] = await tx
+        .insert(invitations)
+        .values({
+          email,
+          name: input.name,
+          role: input.role,
+          partnerOrgId,
+          locale: input.locale,
+          tokenHash,
+          invitedBy: principal.kind === 'internal' || principal.kind === 'partner' ? principal.userId : null,
+          expiresAt,
+          sentAt: now,
+        })
+        .returning(invitationColumns);
       await writeAudit(tx, principal, {
-        action: 'revoke',
+        action: 'invite',
         entity: 'invitation',
-        entityId: open.id,
-        changes: { revokedAt: [null, now.toISOString()] },
+        entityId: created!.id,
+        changes: {
+          email: [null, email],
+          name: [null, input.name],
+          role: [null, input.role],
+          partnerOrgId: [null, partnerOrgId],
+          expiresAt: [null, expiresAt.toISOString()],
+        },
       });
-    }
-    const expiresAt = new Date(now.getTime() + INVITATION_DAYS * DAY_MS);
-    const [created] = await tx
-      .insert(invitations)
-      .values({
-        email,
-        name: input.name,
-        role: input.role,
-        partnerOrgId,
-        locale: input.locale,
-        tokenHash,
-        invitedBy: principal.kind === 'internal' || principal.kind === 'partner' ? principal.userId : null,
-        expiresAt,
-        sentAt: now,
-      })
-      .returning(invitationColumns);
-    await writeAudit(tx, principal, {
-      action: 'invite',
-      entity: 'invitation',
-      entityId: created!.id,
-      changes: {
-        email: [null, email],
-        name: [null, input.name],
-        role: [null, input.role],
-        partnerOrgId: [null, partnerOrgId],
-        expiresAt: [null, expiresAt.toISOString()],
-      },
+      await sendInvitationMail(tx, created!, invitationLink(options.publicUrl, token), tokenHash, team);
+      return { invitation: { ...created!, status: invitationStatus(created!, now) }, token };
     });
-    await sendInvitationMail(tx, created!, invitationLink(options.publicUrl, token), tokenHash, team);
-    return { invitation: { ...created!, status: invitationStatus(created!, now) }, token };
-  });
+  }
 }
 
 /** Open, expired, accepted and withdrawn invitations the principal manages, newest first. */
