@@ -787,7 +787,7 @@ export const de: Record<TranslationKey, string> = {
   'reports.kpi.wonLost': 'Gewonnen / verloren',
   'reports.kpi.cycle': 'Durchschnittliche Vertriebsdauer',
   'reports.kpi.days': '{{days}} Tage',
-  'reports.kpi.chart': 'Gewonnen, offene Pipeline und Ziel je Währung',
+  'reports.kpi.chart': 'Gewonnen, offene Pipeline und Ziel',
   'reports.kpi.averageWon': 'Durchschnittlicher gewonnener Deal',
   'reports.kpi.coverage': 'Pipeline-Abdeckung',
   'reports.partner.revenue': 'Gewonnener Umsatz je Partner',

@@ -778,7 +778,7 @@ export const en = {
   'reports.kpi.wonLost': 'Won / lost',
   'reports.kpi.cycle': 'Average sales cycle',
   'reports.kpi.days': '{{days}} days',
-  'reports.kpi.chart': 'Won, open pipeline and target per currency',
+  'reports.kpi.chart': 'Won, open pipeline and target',
   'reports.kpi.averageWon': 'Average won deal',
   'reports.kpi.coverage': 'Pipeline coverage',
   'reports.partner.revenue': 'Won revenue by partner',

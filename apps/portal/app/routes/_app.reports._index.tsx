@@ -6,6 +6,7 @@ import {
   Bar,
   BarChart,
   CartesianGrid,
+  Cell,
   ComposedChart,
   Legend,
   Line,
@@ -185,25 +186,29 @@ function KpiView({ report, locale }: { report: Extract<Data['report'], { tab: 'k
           </div>
         ))}
       </dl>
-      <ChartBox label={t('reports.kpi.chart')}>
-        <BarChart
-          data={report.perCurrency.map((c) => ({
-            name: c.currency,
-            won: c.wonMajor,
-            open: c.openMajor,
-            target: c.targetMajor,
-          }))}
-        >
-          <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="name" />
-          <YAxis width={64} tickFormatter={compact} />
-          <Tooltip />
-          <Legend />
-          <Bar dataKey="won" name={t('reports.col.won')} fill="#10b981" />
-          <Bar dataKey="open" name={t('reports.col.open')} fill="#6366f1" />
-          <Bar dataKey="target" name={t('reports.col.target')} fill="#f59e0b" />
-        </BarChart>
-      </ChartBox>
+      {/* One chart per currency: amounts in different currencies share no axis. */}
+      {report.perCurrency.map((c) => (
+        <ChartBox key={c.currency} label={`${t('reports.kpi.chart')} (${c.currency})`}>
+          <BarChart
+            layout="vertical"
+            data={[
+              { name: t('reports.col.won'), value: c.wonMajor },
+              { name: t('reports.col.open'), value: c.openMajor },
+              { name: t('reports.col.target'), value: c.targetMajor },
+            ]}
+          >
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis type="number" tickFormatter={compact} />
+            <YAxis type="category" dataKey="name" width={120} />
+            <Tooltip />
+            <Bar dataKey="value" name={c.currency}>
+              {['#10b981', '#6366f1', '#f59e0b'].map((color) => (
+                <Cell key={color} fill={color} />
+              ))}
+            </Bar>
+          </BarChart>
+        </ChartBox>
+      ))}
       <Table
         caption={t('reports.tab.kpis')}
         head={[
