@@ -10,6 +10,7 @@
  * shared edit with partnerEdit's organisation and view with partnerView's; `w.foreignDeal` and
  * `w.foreignAccount` nobody shares. Every partner response is also checked for `w.secrets`.
  */
+import { makeOpportunity, share } from '@konsort/api/testing';
 import type { Expectation, Principal, World } from './route-matrix.world.ts';
 
 export interface RouteCase {
@@ -19,6 +20,8 @@ export interface RouteCase {
   /** Form fields for an action (POSTed as application/x-www-form-urlencoded with our Origin). */
   form?: (w: World) => Record<string, string>;
   expect: Expectation;
+  /** Changes the world before the case; such a case gets a world of its own, also for a loader. */
+  setup?: (w: World) => Promise<World>;
   /** Checks after an action, per principal: what is wrong with the records (empty: all right). */
   after?: (w: World, principal: Principal) => Promise<string[]>;
 }
@@ -45,6 +48,18 @@ const sharedDealWrite = {
   partnerNone: 404,
 } as const;
 const unknownId = '00000000-0000-4000-8000-000000000000';
+
+/** The world with `deal` replaced by a won deal, shared the same way: closed deals are not for partners to edit. */
+async function withWonDeal(w: World): Promise<World> {
+  const deal = await makeOpportunity(w.db, w.account.id, w.users.repOwner.id, {
+    name: `Gewonnen ${w.tag}`,
+    stage: 'won',
+    closedAt: new Date(),
+  });
+  await share(w.db, deal.id, w.orgs.edit.id, 'edit');
+  await share(w.db, deal.id, w.orgs.view.id, 'view');
+  return { ...w, deal };
+}
 
 export const routeMatrix: Record<string, RouteEntry> = {
   _app: { loader: { path: () => '/', expect: { ...signedIn, default: 200 } } },
@@ -148,7 +163,9 @@ export const routeMatrix: Record<string, RouteEntry> = {
   '_app.import._index': {
     loader: { path: () => '/import', expect: { ...staffOnly, default: 200 } },
     // No file in the form: the route lets staff through to validation (400), nothing is stored.
-    action: [{ path: () => '/import', form: () => ({ entity: 'account' }), expect: { ...staffOnly, default: 400 } }],
+    action: [
+      { path: () => '/import', form: () => ({ entity: 'account' }), expect: { ...staffOnly, default: 400 } },
+    ],
   },
   '_app.import.$id': {
     loader: { path: () => `/import/${unknownId}`, expect: { ...staffOnly, default: 404 } },
@@ -287,6 +304,12 @@ export const routeMatrix: Record<string, RouteEntry> = {
         path: (w) => `/opportunities/${w.foreignDeal.id}/edit`,
         expect: { ...sharedDealWrite, partnerEdit: 404, partnerView: 404, default: 200 },
       },
+      {
+        name: 'a won deal: the edit share no longer lets the partner edit',
+        setup: withWonDeal,
+        path: (w) => `/opportunities/${w.deal.id}/edit`,
+        expect: { ...sharedDealWrite, default: 200 },
+      },
     ],
     action: [
       {
@@ -330,6 +353,19 @@ export const routeMatrix: Record<string, RouteEntry> = {
           businessType: 'new',
         }),
         expect: { ...sharedDealWrite, partnerEdit: 404, partnerView: 404, default: 'redirect' },
+      },
+      {
+        name: 'a won deal: the edit share no longer lets the partner edit',
+        setup: withWonDeal,
+        path: (w) => `/opportunities/${w.deal.id}/edit`,
+        form: (w) => ({
+          version: String(w.deal.version),
+          name: w.deal.name,
+          amount: '4242',
+          currency: 'EUR',
+          businessType: 'new',
+        }),
+        expect: { ...sharedDealWrite, default: 'redirect' },
       },
     ],
   },
