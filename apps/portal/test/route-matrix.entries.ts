@@ -770,7 +770,6 @@ export const routeMatrix: Record<string, RouteEntry> = {
     ],
   },
 
-  // Follow-ups, reports and targets are staff data (docs/decisions/011): partners get 403.
   '_app.leads._index': { loader: { path: () => '/leads', expect: { ...signedIn, default: 200 } } },
   '_app.leads.new': {
     loader: { path: () => '/leads/new', expect: { ...staffOnly, default: 200 } },
@@ -874,7 +873,6 @@ export const routeMatrix: Record<string, RouteEntry> = {
       },
     ],
   },
-  // Follow-ups, reports and targets are staff data (docs/decisions/011): partners get 403.
   'set-language': {
     loader: { path: () => '/set-language', expect: { default: 'redirect' } },
     action: [
