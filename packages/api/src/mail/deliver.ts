@@ -54,7 +54,7 @@ function isPermanent(err: unknown): boolean {
  * Delivers one outbound mail. Never twice from our side: the mail row is marked sent in the
  * transaction that completes the job, and a job already completed is never claimed again. The
  * remaining edge (crash between the server's acceptance and our commit) is a resend with the
- * same Message-ID; see docs/decisions/010-mail-delivery-at-least-once-at-the-wire.md.
+ * same Message-ID; see docs/decisions/010-jobs-and-mail-delivery.md.
  */
 export function mailDeliveryHandler(
   db: Database,
