@@ -151,7 +151,7 @@ export function DealDiscussion({ opportunityId, initial }: { opportunityId: stri
       if (revalidator.state === 'idle') revalidator.revalidate();
     } else if (loaderFetcher.state === 'idle') loaderFetcher.load(actionUrl);
   };
-  useSubscription(subscriptionUrl('comment.live', { opportunityId }), reload);
+  useSubscription(subscriptionUrl('comment.live', { opportunityId }), reload, reload);
 
   if (!data) {
     return (

@@ -16,9 +16,22 @@ export function NotificationBell({ initialUnread }: { initialUnread: number }) {
     setSeen(initialUnread);
     setUnread(initialUnread);
   }
-  useSubscription<{ unread: number }>(subscriptionUrl('notification.live'), (event) => {
-    if (typeof event.unread === 'number') setUnread(event.unread);
-  });
+  useSubscription<{ unread: number }>(
+    subscriptionUrl('notification.live'),
+    (event) => {
+      if (typeof event.unread === 'number') setUnread(event.unread);
+    },
+    () => {
+      // Back after a drop: ask for the count instead of trusting what was missed.
+      fetch('/trpc/notification.unreadCount')
+        .then((r) => r.json())
+        .then((body: { result?: { data?: { json?: unknown } } }) => {
+          const count = body.result?.data?.json;
+          if (typeof count === 'number') setUnread(count);
+        })
+        .catch(() => {});
+    },
+  );
   const label = t('notifications.bellLabel', { count: unread });
   return (
     <Link

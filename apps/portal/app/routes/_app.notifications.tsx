@@ -59,9 +59,10 @@ export default function Notifications() {
   const [params] = useSearchParams();
   const revalidator = useRevalidator();
   // A new notification appears at the top while the page is open.
-  useSubscription(subscriptionUrl('notification.live'), () => {
+  const refresh = () => {
     if (revalidator.state === 'idle') revalidator.revalidate();
-  });
+  };
+  useSubscription(subscriptionUrl('notification.live'), refresh, refresh);
   const more = new URLSearchParams(params);
   if (page.nextCursor) more.set('cursor', page.nextCursor);
   return (

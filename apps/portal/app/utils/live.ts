@@ -9,13 +9,28 @@ export function subscriptionUrl(path: string, input?: unknown): string {
   return `/trpc/${path}${query}`;
 }
 
-/** Calls `onData` with each value the subscription yields, while the component is mounted. */
-export function useSubscription<T>(url: string | null, onData: (value: T) => void): void {
+/**
+ * Calls `onData` with each value the subscription yields, while the component is mounted.
+ * Events sent while the connection was down are not replayed: `onReconnect` runs when it is
+ * back, to reload what may have been missed.
+ */
+export function useSubscription<T>(
+  url: string | null,
+  onData: (value: T) => void,
+  onReconnect?: () => void,
+): void {
   const handler = useRef(onData);
   handler.current = onData;
+  const reconnect = useRef(onReconnect);
+  reconnect.current = onReconnect;
   useEffect(() => {
     if (!url || typeof EventSource === 'undefined') return;
     const source = new EventSource(url, { withCredentials: true });
+    let opened = false;
+    source.onopen = () => {
+      if (opened) reconnect.current?.();
+      opened = true;
+    };
     source.onmessage = (event: MessageEvent<string>) => {
       try {
         const parsed = JSON.parse(event.data) as { json?: T } | T;
