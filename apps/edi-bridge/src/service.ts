@@ -552,6 +552,7 @@ async function renderOutbound(profile: Profile, item: OutboundItem, numbers: Con
   const sender = { id: ids.ourId ?? 'KONSORT', qualifier: ids.ourQualifier ?? 'ZZ' };
   const receiver = { id: ids.theirId, qualifier: ids.theirQualifier ?? 'ZZ' };
   const reserved = await numbers.take(1);
+  const delimiters = profile.settings.delimiters;
   const docs = [{ kind, document: item.document }] as Parameters<typeof generateDocuments>[0];
   const result =
     profile.standard === 'x12'
@@ -562,6 +563,7 @@ async function renderOutbound(profile: Profile, item: OutboundItem, numbers: Con
           ...(ids.ourApplicationId ? { applicationSender: ids.ourApplicationId } : {}),
           ...(ids.theirApplicationId ? { applicationReceiver: ids.theirApplicationId } : {}),
           version: profile.version === '005010' ? '005010' : '004010',
+          ...(delimiters ? { delimiters } : {}),
           ackRequested: profile.settings.acknowledgements,
           lineBreak: true,
           now,
@@ -572,6 +574,7 @@ async function renderOutbound(profile: Profile, item: OutboundItem, numbers: Con
           sender,
           receiver,
           messageVersion: profile.version,
+          ...(delimiters ? { delimiters } : {}),
           ackRequested: profile.settings.acknowledgements,
           lineBreak: true,
           now,

@@ -587,6 +587,46 @@ export const routeMatrix: Record<string, RouteEntry> = {
     ],
   },
 
+  '_app.admin.edi-profiles._index': {
+    loader: { path: () => '/admin/edi-profiles', expect: { ...adminOnly, default: 200 } },
+    action: [
+      {
+        name: 'a profile with errors',
+        path: () => '/admin/edi-profiles',
+        form: () => ({ name: '', standard: 'x12', version: 'D96A', 'transport.kind': 'local' }),
+        expect: { ...adminOnly, default: 400 },
+      },
+    ],
+  },
+  '_app.admin.edi-profiles.$id': {
+    loader: { path: () => `/admin/edi-profiles/${unknownId}`, expect: { ...adminOnly, default: 404 } },
+    action: [
+      {
+        name: 'an unknown profile',
+        path: () => `/admin/edi-profiles/${unknownId}`,
+        form: () => ({
+          name: 'X',
+          standard: 'x12',
+          version: '004010',
+          'transport.kind': 'local',
+          'transport.root': '/tmp/x',
+        }),
+        expect: { ...adminOnly, default: 404 },
+      },
+    ],
+  },
+  '_app.orders._index': {
+    // Everyone signed in: staff see all orders, a partner its own organisation's (checked for secrets).
+    loader: { path: () => '/orders', expect: { ...signedIn, default: 200 } },
+    action: [
+      {
+        name: 'answer an unknown order',
+        path: () => '/orders',
+        form: () => ({ id: unknownId, intent: 'accepted' }),
+        expect: { ...staffOnly, default: 404 },
+      },
+    ],
+  },
   '_app.edi._index': {
     loader: { path: () => '/edi', expect: { ...staffOnly, repOwner: 403, repOther: 403, default: 200 } },
   },

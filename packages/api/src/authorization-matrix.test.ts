@@ -307,7 +307,8 @@ const matrix: Record<string, Entry> = {
     input: (w) => ({ opportunityId: w.deal.id }),
     expect: { ...people, partnerNone: 'NOT_FOUND', default: 'ok' },
   },
-  'order.list': { input: () => ({}), expect: { ...staffOnly, default: 'ok' } },
+  'order.list': { input: () => ({}), expect: { ...people, default: 'ok' } },
+  'order.partners': { input: () => undefined, expect: { ...people, default: 'ok' } },
   'order.respond': {
     input: () => ({ id: unknownId, status: 'accepted' }),
     expect: { ...staffOnly, default: 'NOT_FOUND' },

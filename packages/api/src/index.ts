@@ -15,9 +15,15 @@ export * from './csv/export.ts';
 export * from './documents/documents.ts';
 export type { EdiMessageDetail, EdiMessageError, EdiStats } from './edi/monitor.ts';
 export { ediStats, getMessage } from './edi/monitor.ts';
-export { messagesInput as ediMessagesInput } from './edi/schemas.ts';
+export { respondToOrder, respondToOrderInput } from './edi/outbound.ts';
+export {
+  createProfileInput as ediCreateProfileInput,
+  ediVersions,
+  messagesInput as ediMessagesInput,
+  updateProfileInput as ediUpdateProfileInput,
+} from './edi/schemas.ts';
 export type { EdiProfile, IngestResult, StoredOutbound } from './edi/service.ts';
-export { createProfile, listMessages, listProfiles, requestReprocess } from './edi/service.ts';
+export { createProfile, listMessages, listProfiles, requestReprocess, updateProfile } from './edi/service.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './gdpr/gdpr.ts';

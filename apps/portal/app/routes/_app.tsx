@@ -82,9 +82,17 @@ function Shell({ children }: { children: React.ReactNode }) {
                 </NavLink>
               </>
             ) : null}
+            <NavLink to="/orders" className={navLinkClass}>
+              {t('nav.orders')}
+            </NavLink>
             {user.role === 'admin' || user.role === 'manager' ? (
               <NavLink to="/edi" className={navLinkClass}>
                 {t('nav.edi')}
+              </NavLink>
+            ) : null}
+            {user.role === 'admin' ? (
+              <NavLink to="/admin/edi-profiles" className={navLinkClass}>
+                {t('nav.ediProfiles')}
               </NavLink>
             ) : null}
             {user.role === 'admin' ? (

@@ -11,7 +11,7 @@ const uuid = z.uuid();
 export const hostKeyFingerprint = z
   .string()
   .trim()
-  .regex(/^(SHA256:)?[A-Za-z0-9+/]{43}=?$/, 'an OpenSSH SHA256 fingerprint such as SHA256:…')
+  .regex(/^(SHA256:)?[A-Za-z0-9+/]{43}=?$/, 'validation.hostKeyFingerprint')
   .transform((v) => `SHA256:${v.replace(/^SHA256:/, '').replace(/=$/, '')}`);
 
 /** Temporary-name suffix partners (and we) upload under before renaming. */
@@ -35,7 +35,7 @@ export const sftpTransportSchema = z
     tempSuffix,
   })
   .refine((t) => (t.privateKeyPath === undefined) !== (t.privateKey === undefined), {
-    message: 'set exactly one of privateKeyPath or privateKey',
+    message: 'validation.sftpKeySource',
     path: ['privateKeyPath'],
   });
 
@@ -71,6 +71,30 @@ export const settingsSchema = z
     partyAccounts: z.record(z.string().min(1).max(35), uuid).default({}),
     /** Send the deals shared with the partner as a feed file (CSV or JSON) whenever they change. */
     dealFeed: z.enum(['csv', 'json']).optional(),
+    /**
+     * Delimiters of the files we send (inbound files declare their own in ISA / UNA): one character
+     * each, none a letter or digit, all different. Unset: X12 `*` `>` `~`, EDIFACT `+` `:` `'`.
+     */
+    delimiters: z
+      .object({
+        element: z
+          .string()
+          .regex(/^[^A-Za-z0-9\s]$/, 'validation.delimiter')
+          .optional(),
+        component: z
+          .string()
+          .regex(/^[^A-Za-z0-9\s]$/, 'validation.delimiter')
+          .optional(),
+        segment: z
+          .string()
+          .regex(/^[^A-Za-z0-9 ]$/, 'validation.delimiter')
+          .optional(),
+      })
+      .strict()
+      .refine((d) => new Set(Object.values(d)).size === Object.values(d).length, {
+        message: 'validation.delimitersDistinct',
+      })
+      .optional(),
   })
   .strict();
 
@@ -81,7 +105,7 @@ const mailboxPath = z
   .min(1)
   .max(300)
   .refine((p) => !p.split('/').includes('..') && !p.includes('\\') && !p.includes('\0'), {
-    message: 'a folder path without ..',
+    message: 'validation.mailboxPath',
   });
 
 export const ediVersions = ['004010', '005010', 'D96A', 'D01B'] as const;
@@ -108,7 +132,7 @@ function versionFitsStandard(p: { standard?: string; version?: string }) {
 }
 
 export const createProfileInput = profileFields.refine(versionFitsStandard, {
-  message: 'the version does not belong to the standard',
+  message: 'validation.ediVersion',
   path: ['version'],
 });
 
@@ -118,7 +142,7 @@ export const updateProfileInput = z.object({
     .omit({ partnerOrgId: true })
     .partial()
     .refine(versionFitsStandard, {
-      message: 'the version does not belong to the standard',
+      message: 'validation.ediVersion',
       path: ['version'],
     }),
 });

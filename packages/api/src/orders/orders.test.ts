@@ -1,5 +1,5 @@
 /**
- * Orders on the deal (`order.forOpportunity`) and the staff order list (`order.list`), on PGlite
+ * Orders on the deal (`order.forOpportunity`) and the order list (`order.list`), on PGlite
  * (`vitest run`) and PostgreSQL 15 (`KONSORT_TEST_DRIVER=postgres`). Orders arrive through the
  * EDI bridge's ingest path, shipments and invoices too.
  */
@@ -246,8 +246,8 @@ describe('order.forOpportunity', () => {
 });
 
 describe('order.list', () => {
-  it('pages through all orders for staff, newest first, and refuses partners', async () => {
-    const { partnerA } = await world();
+  it('pages through all orders for staff, newest first', async () => {
+    await world();
     await world();
     const { caller } = callerFor(t.db, rep);
     const seen: string[] = [];
@@ -264,8 +264,31 @@ describe('order.list', () => {
     expect(invoiced.items.length).toBeGreaterThanOrEqual(2);
     expect(invoiced.items.every((o) => o.status === 'invoiced')).toBe(true);
     expect(invoiced.items[0]).toHaveProperty('opportunityName');
-    const error = await failure(callerFor(t.db, partnerA.principal).caller.order.list({}));
-    expect(error.code).toBe('FORBIDDEN');
     expect((await failure(caller.order.list({ cursor: 'bogus' }))).code).toBe('BAD_REQUEST');
+  });
+
+  it('shows a partner user only the orders of its own organisation, without the internal discrepancy', async () => {
+    const { partnerA } = await world();
+    if (partnerA.principal.kind !== 'partner') throw new Error('expected a partner');
+    const own = partnerA.principal.partnerOrgId;
+    const { caller } = callerFor(t.db, partnerA.principal);
+    const page = await caller.order.list({ limit: 200 });
+    expect(page.items.length).toBeGreaterThanOrEqual(1);
+    expect(page.items.every((o) => o.partnerOrgId === own)).toBe(true);
+    expect(page.items.every((o) => o.discrepancyMinor === null)).toBe(true);
+    // Asking for another organisation's orders yields nothing, not an error that confirms them.
+    const other = await makePartnerOrg(t.db);
+    expect((await caller.order.list({ partnerOrgId: other.id })).items).toEqual([]);
+    expect(await caller.order.partners()).toEqual([expect.objectContaining({ id: own })]);
+    // Staff filter by partner and direction.
+    const staff = callerFor(t.db, rep).caller;
+    const filtered = await staff.order.list({ partnerOrgId: own, direction: 'inbound', limit: 200 });
+    expect(filtered.items.map((o) => o.id).sort()).toEqual(page.items.map((o) => o.id).sort());
+    expect((await staff.order.partners()).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('is refused to integrations', async () => {
+    const error = await failure(callerFor(t.db, bridge).caller.order.list({}));
+    expect(error.code).toBe('UNAUTHORIZED');
   });
 });

@@ -3,8 +3,8 @@
  * per deal with lines, shipment and invoice events and the difference between the deal's amount
  * and what was ordered; and the staff-wide order list.
  *
- * Staff only for now: the partner database role (`konsort_partner`, see rls.ts) holds no grant
- * on `orders`, `order_lines` or `order_events`, so a partner request cannot read them.
+ * Partner users read their own organisation's orders: the policy scopes the queries and RLS on
+ * `orders`, `order_lines` and `order_events` (migration 0007) is the second wall.
  */
 import {
   accounts,
@@ -35,14 +35,19 @@ export const orderStatuses = [
 
 export const listOrdersInput = z.object({
   status: z.enum(orderStatuses).optional(),
+  partnerOrgId: z.uuid().optional(),
+  direction: z.enum(['inbound', 'outbound']).optional(),
   limit: z.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
 });
 
-/** Orders are internal commercial data (prices, discrepancies): staff may read them. */
-/** The order list across all deals is staff work. */
+/**
+ * The order list: staff see every order; a partner user its own organisation's (the policy's
+ * `visible().orders()` scope, and RLS on `orders` as the second wall). The deal's discrepancy is
+ * internal (our won amount) and never shown to partners.
+ */
 function assertMayListOrders(principal: Principal) {
-  assertCan(principal, 'readInternalFields', { type: 'opportunity' });
+  assertCan(principal, 'read', { type: 'order' });
 }
 
 /** Deal amount − ordered amount, when both are in one currency; `null` when equal or not comparable. */
@@ -156,7 +161,10 @@ export async function listOrders(
   return withPrincipalDb(database, principal, async (db) => {
     const after = readCursor(input.cursor, 2);
     const conditions: (SQL | undefined)[] = [
+      visible(principal).orders(),
       input.status ? eq(orders.status, input.status) : undefined,
+      input.partnerOrgId ? eq(orders.partnerOrgId, input.partnerOrgId) : undefined,
+      input.direction ? eq(orders.direction, input.direction) : undefined,
       after
         ? sql`(${orders.createdAt}, ${orders.id}) < (${timestampParam(new Date(String(after[0])))}, ${String(after[1])}::uuid)`
         : undefined,
@@ -186,7 +194,9 @@ export async function listOrders(
       .where(and(...conditions))
       .orderBy(desc(orders.createdAt), desc(orders.id))
       .limit(input.limit + 1);
-    const items = rows.slice(0, input.limit);
+    const items = rows
+      .slice(0, input.limit)
+      .map((o) => (principal.kind === 'partner' ? { ...o, discrepancyMinor: null } : o));
     const last = items.at(-1);
     return {
       items,
@@ -194,4 +204,17 @@ export async function listOrders(
         rows.length > input.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
     };
   });
+}
+
+/** The partner organisations the principal sees orders of (the list's filter options). */
+export async function orderPartners(database: Database, principal: Principal) {
+  assertMayListOrders(principal);
+  return withPrincipalDb(database, principal, (db) =>
+    db
+      .selectDistinct({ id: partnerOrgs.id, name: partnerOrgs.name })
+      .from(orders)
+      .innerJoin(partnerOrgs, eq(partnerOrgs.id, orders.partnerOrgId))
+      .where(visible(principal).orders())
+      .orderBy(partnerOrgs.name, partnerOrgs.id),
+  );
 }
