@@ -731,6 +731,71 @@ export const routeMatrix: Record<string, RouteEntry> = {
         form: (w) => ({ contactId: w.contact.id, validUntil: '2030-01-31' }),
         expect: { ...staffOnly, repOther: 403, default: 'redirect' },
       },
+      {
+        name: 'close the deal as lost with a listed reason (owner and leaders)',
+        path: (w) => `/quotes?opportunityId=${w.deal.id}`,
+        form: () => ({ intent: 'close', outcome: 'lost', lossReason: 'price' }),
+        expect: { ...staffOnly, repOther: 403, default: 'redirect' },
+      },
+    ],
+  },
+  '_app.calendar._index': {
+    loader: [
+      { path: () => '/calendar', expect: { ...staffOnly, default: 200 } },
+      {
+        name: 'month view',
+        path: () => '/calendar?view=month&date=2027-03-02',
+        expect: { ...staffOnly, default: 200 },
+      },
+    ],
+    action: [
+      {
+        name: 'invite to a new meeting',
+        path: () => '/calendar',
+        form: (w) => ({
+          title: `Neuer Termin ${w.tag}`,
+          date: '2027-03-03',
+          start: '10:00',
+          end: '11:00',
+          guests: 'Anna <anna@kunde.example>',
+        }),
+        expect: { ...staffOnly, default: 'redirect' },
+      },
+    ],
+  },
+  '_app.calendar.$id': {
+    loader: [
+      { path: (w) => `/calendar/${w.meetingId}`, expect: { ...staffOnly, default: 200 } },
+      {
+        name: 'unknown meeting',
+        path: () => `/calendar/${unknownId}`,
+        expect: { ...staffOnly, default: 404 },
+      },
+    ],
+    action: [
+      {
+        name: 'cancel (the organizer and leaders)',
+        path: (w) => `/calendar/${w.meetingId}`,
+        form: () => ({ intent: 'cancel', sequence: '0' }),
+        expect: { ...staffOnly, repOther: 403, default: 'redirect' },
+      },
+    ],
+  },
+  '_app.admin.automation': {
+    loader: { path: () => '/admin/automation', expect: { ...staffOnly, default: 200 } },
+    action: [
+      {
+        name: 'change the loss reasons (admins only)',
+        path: () => '/admin/automation',
+        form: () => ({
+          key: 'lossReasons',
+          value: JSON.stringify([
+            { key: 'price', label: { de: 'Preis', en: 'Price' } },
+            { key: 'no_response', label: { de: 'Keine Rückmeldung', en: 'No response' } },
+          ]),
+        }),
+        expect: { ...adminOnly, default: 'redirect' },
+      },
     ],
   },
   '_app.quotes.$id._index': {

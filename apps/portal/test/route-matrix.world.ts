@@ -22,6 +22,8 @@ import {
   ediMessages,
   ediProfiles,
   leads,
+  meetingParticipants,
+  meetings,
   type Opportunity,
   orders,
   products,
@@ -92,6 +94,8 @@ export interface World extends People {
   /** A catalogue product and a draft quote (one line) on `deal`: quotes are staff data. */
   productId: string;
   quoteId: string;
+  /** repOwner's meeting with repOther invited. */
+  meetingId: string;
   /** Per partner: text that must never appear in a response that partner gets. */
   secrets: Record<Partner, string[]>;
 }
@@ -234,6 +238,23 @@ export async function makeWorld(db: Database, people: People): Promise<World> {
     .values({ opportunityId: deal.id, number: `Q-MATRIX-${tag}`, currency: 'EUR', contactId: contact.id })
     .returning({ id: quotes.id });
   await db.insert(quoteVersions).values({ quoteId: quote!.id, versionNumber: 1 });
+  const [meeting] = await db
+    .insert(meetings)
+    .values({
+      uid: `matrix-${tag}@konsort`,
+      title: `Matrix-Termin ${tag}`,
+      startsAt: new Date('2027-03-02T09:00:00Z'),
+      endsAt: new Date('2027-03-02T10:00:00Z'),
+      organizerId: users.repOwner.id,
+    })
+    .returning({ id: meetings.id });
+  await db.insert(meetingParticipants).values({
+    meetingId: meeting!.id,
+    kind: 'internal',
+    userId: users.repOther.id,
+    email: users.repOther.email,
+    name: 'Kollege',
+  });
   const [sharedDocument, internalDocument] = await db
     .insert(documents)
     .values([

@@ -6,11 +6,14 @@ import { FormError, SelectField, TextField } from '../components/form.tsx';
 import { ButtonLink, buttonClass, Card, linkClass, PageHeader } from '../components/ui.tsx';
 import {
   AppError,
+  closeDeal,
+  closeDealInput,
   createQuote,
   createQuoteInput,
   formatMoney,
   quoteEditorOptions,
   quotesForOpportunity,
+  readSetting,
   translate,
 } from '../utils/api.server.ts';
 import { actionFailure, formValues, orResponse, requireUuid } from '../utils/errors.server.ts';
@@ -29,6 +32,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   const id = requireUuid(opportunityId, context.locale, 'entity.opportunity');
   return orResponse(context.locale, async () => {
     const list = await quotesForOpportunity(context.db, user, id);
+    const reasons = await readSetting(context.db, 'lossReasons');
     const options = await quoteEditorOptions(
       context.db,
       user,
@@ -38,6 +42,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     return {
       deal: { id: list.opportunity.id, name: list.opportunity.name, stage: list.opportunity.stage },
       mayEdit: list.mayEdit,
+      lossReasons: reasons.map((r) => ({ value: r.key, label: r.label[context.locale] })),
       contacts: options.contacts.map((c) => ({ value: c.id, label: `${c.firstName} ${c.lastName}` })),
       quotes: list.quotes.map((q) => ({
         id: q.id,
@@ -56,12 +61,23 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
 export async function action({ context, request }: ActionFunctionArgs) {
   const user = requireInternal(context, request);
   const values = formValues(await request.formData());
-  const parsed = createQuoteInput.safeParse({
-    opportunityId: new URL(request.url).searchParams.get('opportunityId'),
-    contactId: values.contactId || null,
-    validUntil: values.validUntil || null,
-  });
+  const opportunityId = new URL(request.url).searchParams.get('opportunityId');
   try {
+    if (values.intent === 'close') {
+      const parsed = closeDealInput.safeParse({
+        opportunityId,
+        outcome: values.outcome,
+        lossReason: values.lossReason || undefined,
+      });
+      if (!parsed.success) throw new AppError('BAD_REQUEST', 'errors.invalidInput');
+      await closeDeal(context.db, user, parsed.data);
+      return redirect(`/opportunities/${parsed.data.opportunityId}`);
+    }
+    const parsed = createQuoteInput.safeParse({
+      opportunityId,
+      contactId: values.contactId || null,
+      validUntil: values.validUntil || null,
+    });
     if (!parsed.success) throw new AppError('BAD_REQUEST', 'errors.invalidInput');
     const quote = await createQuote(context.db, user, parsed.data);
     return redirect(`/quotes/${quote.id}`);
@@ -73,7 +89,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 export default function DealQuotes() {
   const { t, i18n } = useTranslation();
   const locale = i18n.language === 'en' ? 'en' : 'de';
-  const { deal, mayEdit, contacts, quotes } = useLoaderData<typeof loader>();
+  const { deal, mayEdit, contacts, quotes, lossReasons } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   return (
     <>
@@ -134,6 +150,32 @@ export default function DealQuotes() {
               <TextField name="validUntil" label={t('quotes.validUntil')} hint="YYYY-MM-DD" />
               <button type="submit" className={buttonClass}>
                 {t('quotes.create')}
+              </button>
+            </Form>
+          </Card>
+        ) : null}
+        {mayEdit && deal.stage !== 'won' && deal.stage !== 'lost' ? (
+          <Card title={t('automation.closeDeal')}>
+            <p className="mb-2 text-sm text-slate-600">{t('automation.closeDealHint')}</p>
+            <Form method="post" className="mb-3">
+              <input type="hidden" name="intent" value="close" />
+              <input type="hidden" name="outcome" value="won" />
+              <button type="submit" className={buttonClass}>
+                {t('automation.won')}
+              </button>
+            </Form>
+            <Form method="post" className="space-y-2">
+              <input type="hidden" name="intent" value="close" />
+              <input type="hidden" name="outcome" value="lost" />
+              <SelectField
+                name="lossReason"
+                label={t('automation.lossReason')}
+                required
+                errors={failure && !failure.ok ? failure.fieldErrors : undefined}
+                options={[{ value: '', label: '—' }, ...lossReasons]}
+              />
+              <button type="submit" className={buttonClass}>
+                {t('automation.lost')}
               </button>
             </Form>
           </Card>

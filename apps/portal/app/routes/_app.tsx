@@ -52,9 +52,17 @@ function Shell({ children }: { children: React.ReactNode }) {
                 <NavLink to="/import" className={navLinkClass}>
                   {t('nav.import')}
                 </NavLink>
+                <NavLink to="/calendar" className={navLinkClass}>
+                  {t('nav.calendar')}
+                </NavLink>
                 <NavLink to="/products" className={navLinkClass}>
                   {t('nav.products')}
                 </NavLink>
+                {user.role === 'admin' || user.role === 'manager' ? (
+                  <NavLink to="/admin/automation" className={navLinkClass}>
+                    {t('nav.automation')}
+                  </NavLink>
+                ) : null}
               </>
             ) : null}
             <NavLink to="/opportunities" end className={navLinkClass}>
