@@ -316,6 +316,7 @@ export async function makeWorld(db: Database, people: People): Promise<World> {
     internalDocumentId: internalDocument!.id,
     productId: product!.id,
     quoteId: quote!.id,
+    meetingId: meeting!.id,
     secrets: {
       partnerEdit: [
         ...foreign,
