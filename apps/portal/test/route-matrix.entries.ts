@@ -884,6 +884,12 @@ export const routeMatrix: Record<string, RouteEntry> = {
         form: (w) => ({ companyName: `Neuer Lead ${w.tag}`, source: 'form' }),
         expect: { ...staffOnly, default: 'redirect' },
       },
+      {
+        name: 'CSV upload without a file',
+        path: () => '/leads/new',
+        form: () => ({ intent: 'csv' }),
+        expect: { ...staffOnly, default: 400 },
+      },
     ],
   },
   '_app.leads.$id': {
