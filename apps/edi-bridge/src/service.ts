@@ -553,7 +553,8 @@ async function renderOutbound(profile: Profile, item: OutboundItem, numbers: Con
   const receiver = { id: ids.theirId, qualifier: ids.theirQualifier ?? 'ZZ' };
   const reserved = await numbers.take(1);
   const delimiters = profile.settings.delimiters;
-  const docs = [{ kind, document: item.document }] as Parameters<typeof generateDocuments>[0];
+  // The portal's JSON document; `generateDocuments` checks it against the grammar's schema first.
+  const docs = [{ kind, document: item.document }] as unknown as Parameters<typeof generateDocuments>[0];
   const result =
     profile.standard === 'x12'
       ? generateDocuments(docs, {
@@ -617,7 +618,8 @@ export async function sendOutbound(
   const items = await opts.client.edi.outbound.mutate({ profileId: profile.id });
   for (const item of items) {
     try {
-      let message = item.message;
+      let message: (Pick<StoredOutbound, 'messageId' | 'fileName' | 'raw'> & { status: string }) | null =
+        item.message;
       if (!message) {
         const rendered = await renderOutbound(profile, item, numbers, opts.now?.() ?? new Date());
         message = await opts.client.edi.recordOutbound.mutate({
