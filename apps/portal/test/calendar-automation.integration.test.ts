@@ -130,15 +130,38 @@ describe('automation settings page', () => {
       { key: 'no_response', label: { de: 'Keine Rückmeldung', en: 'No response' } },
     ]);
     expect(
-      (await fetch(`${t.url}/admin/automation`, post(adminCookie, { key: 'lossReasons', value: good })))
+      (await fetch(`${t.url}/admin/automation?index`, post(adminCookie, { key: 'lossReasons', value: good })))
         .status,
     ).toBe(302);
     expect((await fetch(`${t.url}/admin/automation`, { headers: { Cookie: managerCookie } })).status).toBe(
       200,
     );
+    const accounts = await fetch(`${t.url}/admin/automation/accounts`, {
+      headers: { Cookie: managerCookie },
+    });
+    expect(accounts.status).toBe(200);
+    const accountId = /name="accountId" value="([0-9a-f-]{36})"/.exec(await accounts.text())![1]!;
+    const flagged = await fetch(
+      `${t.url}/admin/automation/accounts`,
+      post(managerCookie, { intent: 'strategic', accountId, strategic: 'true' }),
+    );
+    expect(flagged.status).toBe(302);
+    const after = await (
+      await fetch(`${t.url}/admin/automation/accounts`, { headers: { Cookie: adminCookie } })
+    ).text();
+    expect(after.replace(/<!-- -->/g, '')).toContain('(strategic)');
+    const badCadence = await fetch(
+      `${t.url}/admin/automation/accounts`,
+      post(adminCookie, { intent: 'cadence', accountId, visitEveryDays: '0', callEveryDays: '' }),
+    );
+    expect(badCadence.status).toBe(400);
     expect(
-      (await fetch(`${t.url}/admin/automation`, post(managerCookie, { key: 'lossReasons', value: good })))
-        .status,
+      (
+        await fetch(
+          `${t.url}/admin/automation?index`,
+          post(managerCookie, { key: 'lossReasons', value: good }),
+        )
+      ).status,
     ).toBe(403);
   });
 });

@@ -739,6 +739,28 @@ export const routeMatrix: Record<string, RouteEntry> = {
       },
     ],
   },
+  '_app.admin.automation.accounts': {
+    loader: { path: () => '/admin/automation/accounts?q=Matrix', expect: { ...staffOnly, default: 200 } },
+    action: [
+      {
+        name: 'set the cadence of an account (staff)',
+        path: () => '/admin/automation/accounts',
+        form: (w) => ({
+          intent: 'cadence',
+          accountId: w.account.id,
+          visitEveryDays: '30',
+          callEveryDays: '7',
+        }),
+        expect: { ...staffOnly, default: 'redirect' },
+      },
+      {
+        name: 'mark an account strategic (leaders)',
+        path: () => '/admin/automation/accounts',
+        form: (w) => ({ intent: 'strategic', accountId: w.account.id, strategic: 'true' }),
+        expect: { ...staffOnly, repOwner: 403, repOther: 403, default: 'redirect' },
+      },
+    ],
+  },
   '_app.calendar._index': {
     loader: [
       { path: () => '/calendar', expect: { ...staffOnly, default: 200 } },
@@ -781,7 +803,7 @@ export const routeMatrix: Record<string, RouteEntry> = {
       },
     ],
   },
-  '_app.admin.automation': {
+  '_app.admin.automation._index': {
     loader: { path: () => '/admin/automation', expect: { ...staffOnly, default: 200 } },
     action: [
       {

@@ -647,6 +647,7 @@ const matrix: Record<string, Entry> = {
     expect: { ...staffOnly, default: 'ok' },
   },
   'automation.cadence': { input: () => ({}), expect: { ...staffOnly, default: 'ok' } },
+  'automation.accounts': { input: () => ({ q: 'Matrix' }), expect: { ...staffOnly, default: 'ok' } },
   'calendar.list': {
     input: () => ({ from: new Date('2027-03-01T00:00:00Z'), to: new Date('2027-03-08T00:00:00Z') }),
     expect: { ...staffOnly, default: 'ok' },

@@ -972,4 +972,15 @@ export const de: Record<TranslationKey, string> = {
   'calendar.cancel': 'Termin absagen',
   'calendar.edit': 'Ändern',
   'calendar.saveAndNotify': 'Speichern und Änderung senden',
+  // automation: accounts
+  'automation.accountsTitle': 'Kundenpriorität und Kontaktkadenz',
+  'automation.accountsLink': 'Priorität und Kadenz je Firma',
+  'automation.priority': 'Priorität',
+  'automation.strategic': 'strategisch',
+  'automation.markStrategic': 'Als strategisch markieren',
+  'automation.unmarkStrategic': 'Nicht strategisch',
+  'automation.history': 'Verlauf der Priorität',
+  'automation.cadenceDays': 'Kadenz (Tage)',
+  'automation.visitDays': 'Besuch alle',
+  'automation.callDays': 'Anruf alle',
 };

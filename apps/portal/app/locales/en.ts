@@ -962,6 +962,17 @@ export const en = {
   'calendar.cancel': 'Cancel the meeting',
   'calendar.edit': 'Change',
   'calendar.saveAndNotify': 'Save and send the update',
+  // automation: accounts
+  'automation.accountsTitle': 'Customer priority and contact cadence',
+  'automation.accountsLink': 'Priority and cadence per account',
+  'automation.priority': 'Priority',
+  'automation.strategic': 'strategic',
+  'automation.markStrategic': 'Mark strategic',
+  'automation.unmarkStrategic': 'Not strategic',
+  'automation.history': 'Priority history',
+  'automation.cadenceDays': 'Cadence (days)',
+  'automation.visitDays': 'Visit every',
+  'automation.callDays': 'Call every',
 } as const;
 
 export type TranslationKey = keyof typeof en;

@@ -17,6 +17,7 @@
  *    a history row for every change.
  */
 import {
+  accountCadences,
   accountPriorities,
   accountPriorityHistory,
   accounts,
@@ -501,4 +502,44 @@ async function priorityOf(db: Database | Transaction, accountId: string) {
 export async function accountPriority(db: Database, principal: Principal, accountId: string) {
   assertCan(principal, 'read', { type: 'automation' });
   return priorityOf(db, accountId);
+}
+
+export const accountAutomationInput = z.object({ q: z.string().trim().max(100).default('') });
+
+/** Accounts with their priority, strategic flag, cadence and the last priority changes (staff). */
+export async function accountAutomationList(
+  db: Database,
+  principal: Principal,
+  input: z.output<typeof accountAutomationInput>,
+) {
+  assertCan(principal, 'read', { type: 'automation' });
+  const pattern = `%${input.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await db
+    .select({
+      id: accounts.id,
+      name: accounts.name,
+      type: accounts.type,
+      priority: accountPriorities.priority,
+      strategic: sql<boolean>`coalesce(${accountPriorities.strategic}, false)`,
+      reasons: accountPriorities.reasons,
+      visitEveryDays: accountCadences.visitEveryDays,
+      callEveryDays: accountCadences.callEveryDays,
+    })
+    .from(accounts)
+    .leftJoin(accountPriorities, eq(accountPriorities.accountId, accounts.id))
+    .leftJoin(accountCadences, eq(accountCadences.accountId, accounts.id))
+    .where(
+      and(isNull(accounts.archivedAt), input.q ? sql`lower(${accounts.name}) like ${pattern}` : undefined),
+    )
+    .orderBy(sql`coalesce(${accountPriorities.priority}, 'Z')`, accounts.name)
+    .limit(100);
+  const ids = rows.map((r) => r.id);
+  const history = ids.length
+    ? await db
+        .select()
+        .from(accountPriorityHistory)
+        .where(inArray(accountPriorityHistory.accountId, ids))
+        .orderBy(desc(accountPriorityHistory.changedAt), desc(accountPriorityHistory.id))
+    : [];
+  return rows.map((r) => ({ ...r, history: history.filter((h) => h.accountId === r.id).slice(0, 5) }));
 }

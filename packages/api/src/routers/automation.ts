@@ -1,6 +1,8 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import {
+  accountAutomationInput,
+  accountAutomationList,
   accountPriority,
   closeDeal,
   closeDealInput,
@@ -29,6 +31,9 @@ export const automationRouter = {
   setCadence: userProcedure
     .input(setCadenceInput)
     .mutation(({ ctx, input }) => setCadence(ctx.db, ctx.principal, input)),
+  accounts: userProcedure
+    .input(accountAutomationInput)
+    .query(({ ctx, input }) => accountAutomationList(ctx.db, ctx.principal, input)),
   cadence: userProcedure
     .input(cadenceListInput)
     .query(({ ctx, input }) => cadenceList(ctx.db, ctx.principal, input)),

@@ -81,7 +81,14 @@ export default function AutomationSettings() {
   const errors = failure && !failure.ok ? failure.fieldErrors : {};
   return (
     <>
-      <PageHeader title={t('automation.title')} />
+      <PageHeader
+        title={t('automation.title')}
+        actions={
+          <Link to="/admin/automation/accounts" className={linkClass}>
+            {t('automation.accountsLink')}
+          </Link>
+        }
+      />
       <p className="mb-4 max-w-3xl text-sm text-slate-600">{t('automation.intro')}</p>
       {failure && !failure.ok && failure.formError ? <FormError message={failure.formError} /> : null}
       <div className="grid gap-4 lg:grid-cols-2">
