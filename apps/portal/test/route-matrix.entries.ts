@@ -1006,6 +1006,22 @@ export const routeMatrix: Record<string, RouteEntry> = {
       },
     ],
   },
+  login: {
+    // Signed in, the login page sends you on.
+    loader: { path: () => '/login', expect: { anonymous: 200, default: 'redirect' } },
+    action: [
+      {
+        path: () => '/login',
+        form: (w) => ({ email: w.spareUser.email, password: 'correct horse battery', redirectTo: '/' }),
+        expect: { default: 'redirect' },
+      },
+    ],
+  },
+  logout: {
+    loader: { path: () => '/logout', expect: { default: 'redirect' } },
+    // Signing out ends on the login page, whoever asks.
+    action: [{ path: () => '/logout', form: () => ({}), expect: { default: 'login' } }],
+  },
   'set-language': {
     loader: { path: () => '/set-language', expect: { default: 'redirect' } },
     action: [
