@@ -380,27 +380,43 @@ export async function snapshot(w: World): Promise<string> {
     w.foreignRegistrationId,
     w.ediMessageId,
     w.spareUser.id,
+    w.leadId,
+    w.sharedDocumentId,
+    w.internalDocumentId,
+    w.productId,
+    w.quoteId,
+    w.meetingId,
   ];
-  const [deals, accounts, contacts, shares, registrations, messages, spare, audit] = await Promise.all([
-    db.query.opportunities.findMany({ where: (t, { inArray }) => inArray(t.id, dealIds) }),
-    db.query.accounts.findMany({
-      where: (t, { inArray }) => inArray(t.id, [w.account.id, w.foreignAccount.id]),
-    }),
-    db.query.contacts.findMany({
-      where: (t, { inArray }) => inArray(t.id, [w.contact.id, w.foreignContact.id]),
-    }),
-    db.query.opportunityShares.findMany({ where: (t, { inArray }) => inArray(t.opportunityId, dealIds) }),
-    db.query.dealRegistrations.findMany({
-      where: (t, { inArray }) => inArray(t.id, [w.registrationId, w.foreignRegistrationId]),
-    }),
-    db.query.ediMessages.findMany({ where: (t, { eq }) => eq(t.id, w.ediMessageId) }),
-    db.query.users.findMany({ columns: { active: true }, where: (t, { eq }) => eq(t.id, w.spareUser.id) }),
-    db.query.auditLog.findMany({
-      columns: { id: true, action: true, entity: true },
-      where: (t, { and, gt, inArray, or, sql }) =>
-        and(gt(t.id, from), or(inArray(t.entityId, ids), sql`${t.changes}::text like ${`%${w.tag}%`}`)),
-    }),
-  ]);
+  const [deals, accounts, contacts, shares, registrations, messages, spare, audit, others] =
+    await Promise.all([
+      db.query.opportunities.findMany({ where: (t, { inArray }) => inArray(t.id, dealIds) }),
+      db.query.accounts.findMany({
+        where: (t, { inArray }) => inArray(t.id, [w.account.id, w.foreignAccount.id]),
+      }),
+      db.query.contacts.findMany({
+        where: (t, { inArray }) => inArray(t.id, [w.contact.id, w.foreignContact.id]),
+      }),
+      db.query.opportunityShares.findMany({ where: (t, { inArray }) => inArray(t.opportunityId, dealIds) }),
+      db.query.dealRegistrations.findMany({
+        where: (t, { inArray }) => inArray(t.id, [w.registrationId, w.foreignRegistrationId]),
+      }),
+      db.query.ediMessages.findMany({ where: (t, { eq }) => eq(t.id, w.ediMessageId) }),
+      db.query.users.findMany({ columns: { active: true }, where: (t, { eq }) => eq(t.id, w.spareUser.id) }),
+      db.query.auditLog.findMany({
+        columns: { id: true, action: true, entity: true },
+        where: (t, { and, gt, inArray, or, sql }) =>
+          and(gt(t.id, from), or(inArray(t.entityId, ids), sql`${t.changes}::text like ${`%${w.tag}%`}`)),
+      }),
+      // The world's other records (documents of its deals, lead, quote, product, meeting): a request
+      // that changed one must not leave the world to be reused as if untouched.
+      Promise.all([
+        db.query.documents.findMany({ where: (t, { inArray }) => inArray(t.opportunityId, dealIds) }),
+        db.query.leads.findMany({ where: (t, { eq }) => eq(t.id, w.leadId) }),
+        db.query.quotes.findMany({ where: (t, { eq }) => eq(t.id, w.quoteId) }),
+        db.query.products.findMany({ where: (t, { eq }) => eq(t.id, w.productId) }),
+        db.query.meetings.findMany({ where: (t, { eq }) => eq(t.id, w.meetingId) }),
+      ]),
+    ]);
   const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
   return JSON.stringify({
     deals: byId(deals),
@@ -413,5 +429,6 @@ export async function snapshot(w: World): Promise<string> {
     messages,
     spare,
     audit: audit.length,
+    others: others.map((rows) => [...rows].sort((a, b) => a.id.localeCompare(b.id))),
   });
 }
