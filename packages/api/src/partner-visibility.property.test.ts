@@ -161,12 +161,15 @@ it('every partner sees exactly the deals shared with its organisation, on every 
             expect(thread.map((c) => c.id)).toEqual([extras[d]!.sharedComment]);
           } else {
             await expect(detail).rejects.toSatisfy((e) => e instanceof TRPCError && e.code === 'NOT_FOUND');
+            // Thunks, each awaited as it is made: no rejection sits unobserved.
             for (const hidden of [
-              caller.document.list({ opportunityId: deal.id }),
-              caller.document.byId({ id: extras[d]!.sharedDoc }),
-              caller.comment.list({ opportunityId: deal.id }),
+              () => caller.document.list({ opportunityId: deal.id }),
+              () => caller.document.byId({ id: extras[d]!.sharedDoc }),
+              () => caller.comment.list({ opportunityId: deal.id }),
             ]) {
-              await expect(hidden).rejects.toSatisfy((e) => e instanceof TRPCError && e.code === 'NOT_FOUND');
+              await expect(hidden()).rejects.toSatisfy(
+                (e) => e instanceof TRPCError && e.code === 'NOT_FOUND',
+              );
             }
           }
           await expect(caller.document.byId({ id: extras[d]!.internalDoc })).rejects.toSatisfy(

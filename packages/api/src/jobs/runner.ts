@@ -250,6 +250,8 @@ export class JobRunner {
     if (kinds.length === 0) return [];
     const now = this.clock();
     const nowSql = sql`${now.toISOString()}::timestamptz`;
+    // The clock reads whole milliseconds, `now()` in the database microseconds: a job enqueued
+    // with run_at = now() in the same millisecond as this reading is due, not "in the future".
     const leaseOf = (kind: string) => this.handlers.get(kind)?.leaseMs ?? 60_000;
     // One lease length per claim keeps the statement simple; the longest of the kinds wins.
     const leaseMs = Math.max(...kinds.map(leaseOf));
@@ -275,7 +277,7 @@ export class JobRunner {
         updated_at = ${nowSql}
       where id in (
         select id from jobs
-        where status = 'pending' and run_at <= ${nowSql}
+        where status = 'pending' and run_at < ${nowSql} + interval '1 millisecond'
           and (locked_until is null or locked_until <= ${nowSql})
           and kind in (${kindList})
         order by run_at, id
