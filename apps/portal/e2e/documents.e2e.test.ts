@@ -156,8 +156,10 @@ describe('shared documents', () => {
     const repCaretMs = await seesCaret(b.page, rep.name);
 
     // The partner adds a line at the end; the rep sees it and the partner's caret.
-    await b.page.locator('.ProseMirror').click();
-    await b.page.keyboard.press('Control+End');
+    // Into the rep's line itself, then to its end: a click on the editor's blank area could
+    // leave the caret anywhere while remote blocks are still being laid out.
+    await b.page.locator('.ProseMirror p', { hasText: repLine }).click();
+    await b.page.keyboard.press('End');
     await b.page.keyboard.press('Enter');
     const partnerLine = 'Partner: Montage in KW 14 bestätigt';
     await b.page.keyboard.type(partnerLine);
