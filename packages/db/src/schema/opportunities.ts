@@ -7,6 +7,7 @@ import {
   date,
   index,
   integer,
+  numeric,
   pgEnum,
   pgTable,
   primaryKey,
@@ -119,6 +120,29 @@ export const opportunityShares = pgTable(
     index('opportunity_shares_partner_contact_idx').on(t.partnerOrgId, t.dealContactId),
   ],
 );
+
+/**
+ * The reports' running totals of open and won deals (decision 019): one row per change
+ * (a delta, never updated in place), written by statement triggers on `opportunities` in the
+ * same transaction as the change, so a report reading Σ over these rows sees exactly the deals
+ * its snapshot sees. The triggers fold the deltas together now and then
+ * (`konsort_pipeline_totals_compact()`); the app never writes here.
+ *
+ * `month` is the month a deal counts in: the expected-close month for open deals (lead …
+ * negotiation; null without a date), the closing month in Europe/Berlin for won deals.
+ * Archived and lost deals are not counted.
+ */
+export const opportunityPipelineTotals = pgTable('opportunity_pipeline_totals', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  ownerId: uuid('owner_id').notNull(),
+  currency: char('currency', { length: 3 }).notNull(),
+  stage: opportunityStage('stage').notNull(),
+  month: date('month', { mode: 'string' }),
+  deals: bigint('deals', { mode: 'number' }).notNull(),
+  amountMinor: numeric('amount_minor').notNull(),
+  /** Σ amount_minor × probability (the weighted pipeline is round(Σ / 100)). */
+  weightedRaw: numeric('weighted_raw').notNull(),
+});
 
 export type Opportunity = typeof opportunities.$inferSelect;
 export type OpportunityStage = (typeof opportunityStages)[number];
