@@ -17,6 +17,7 @@ import { assertCan, can, visibleActivities } from '../policy/index.ts';
 import type { Principal } from '../principal.ts';
 import { withPrincipalDb } from '../rls.ts';
 import { inTransaction } from '../tx.ts';
+import { syncReminder } from './reminders.ts';
 import type {
   CreateActivityInput,
   completeActivityInput,
@@ -140,6 +141,7 @@ export async function createActivity(db: Database, principal: Principal, input: 
       entityId: created!.id,
       changes: diff(null, created!, auditedFields),
     });
+    await syncReminder(tx, null, created!);
     return created!;
   });
 }
@@ -163,9 +165,12 @@ export async function updateActivity(
   staffOnly(principal);
   return inTransaction(db, principal, async (tx) => {
     const before = await loadForWrite(tx, principal, input.id, 'update');
+    const { done, ...fields } = input.data;
     const patch = Object.fromEntries(
-      Object.entries(input.data).filter(([, v]) => v !== undefined),
+      Object.entries(fields).filter(([, v]) => v !== undefined),
     ) as Partial<Activity>;
+    // Done is a switch in the form; ticking it again keeps the first completion time.
+    if (done !== undefined && done !== Boolean(before.doneAt)) patch.doneAt = done ? new Date() : null;
     if (patch.ownerId === null) delete patch.ownerId;
     if (patch.ownerId && patch.ownerId !== before.ownerId) {
       assertCan(principal, 'changeOwner', {
@@ -187,6 +192,7 @@ export async function updateActivity(
       .where(eq(activities.id, input.id))
       .returning();
     await writeAudit(tx, principal, { action: 'update', entity: 'activity', entityId: input.id, changes });
+    await syncReminder(tx, before, after!);
     return after!;
   });
 }
@@ -214,6 +220,7 @@ export async function completeActivity(
       entityId: input.id,
       changes: diff(before, { doneAt }, auditedFields),
     });
+    await syncReminder(tx, before, after!);
     return after!;
   });
 }
@@ -223,6 +230,7 @@ export async function deleteActivity(db: Database, principal: Principal, id: str
   return inTransaction(db, principal, async (tx) => {
     const before = await loadForWrite(tx, principal, id, 'delete');
     await tx.delete(activities).where(eq(activities.id, id));
+    await syncReminder(tx, before, null);
     // The audit entry keeps what was deleted: the log is the only copy afterwards.
     await writeAudit(tx, principal, {
       action: 'delete',
@@ -303,6 +311,22 @@ export async function activityTimeline(
       .limit(input.limit);
     return withNames(principal, rows);
   });
+}
+
+/** One activity, for its edit form: staff who may see it; `canEdit` says whether they may change it. */
+export async function activityById(database: Database, principal: Principal, id: string) {
+  assertCan(principal, 'read', { type: 'activity' });
+  staffOnly(principal);
+  const [row] = await database
+    .select(activitySelection())
+    .from(activities)
+    .leftJoin(accounts, eq(accounts.id, activities.accountId))
+    .leftJoin(contacts, eq(contacts.id, activities.contactId))
+    .leftJoin(opportunities, eq(opportunities.id, activities.opportunityId))
+    .innerJoin(owner, eq(owner.id, activities.ownerId))
+    .where(and(eq(activities.id, id), visibleActivities(principal)));
+  if (!row) throw notFound('entity.activity');
+  return withNames(principal, [row])[0]!;
 }
 
 /** My open follow-ups (or a colleague's, for a leader), oldest due first; `overdue` only the late ones. */

@@ -38,7 +38,13 @@ export const createActivityInput = z.object({
 
 export const updateActivityInput = z.object({
   id: z.uuid(),
-  data: z.object(activityFields).partial(),
+  data: z
+    .object({
+      ...activityFields,
+      /** Done or open again; the completion time is set by the server. */
+      done: z.boolean(),
+    })
+    .partial(),
 });
 
 export const completeActivityInput = z.object({ id: z.uuid(), done: z.boolean().default(true) });

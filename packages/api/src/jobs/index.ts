@@ -1,5 +1,6 @@
 export {
   type ClaimedJob,
+  cancelPending,
   defaultBackoff,
   type EnqueueInput,
   enqueue,
@@ -10,5 +11,6 @@ export {
   type JobRunnerOptions,
   LeaseLostError,
   PermanentJobError,
+  rearm,
 } from './runner.ts';
 export { type BackgroundWorker, type BackgroundWorkerOptions, createBackgroundWorker } from './worker.ts';

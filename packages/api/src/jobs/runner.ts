@@ -50,6 +50,28 @@ export async function enqueue(tx: Executor, input: EnqueueInput): Promise<void> 
   );
 }
 
+/**
+ * Re-arms a keyed job: enqueues it, or sets the existing job with this key pending and due now
+ * again (also one already done, and one a worker is running: that worker's completion is
+ * fenced and rolls back). For "recompute X" work, where a burst of changes collapses into one
+ * run but a change after a run needs another. Written in the caller's transaction.
+ */
+export async function rearm(tx: Executor, input: { kind: string; payload?: unknown; dedupeKey: string }) {
+  const job = enqueueSchema.required({ dedupeKey: true }).parse(input);
+  await tx.execute(
+    sql`select konsort_rearm_job(${job.kind}, ${JSON.stringify(job.payload ?? {})}::jsonb, ${job.dedupeKey})`,
+  );
+}
+
+/**
+ * Withdraws a pending keyed job that has become pointless (a rescheduled or completed
+ * reminder). A worker running it loses its lease and its completion rolls back; a job already
+ * done stays done, so its key still stops a second enqueue.
+ */
+export async function cancelPending(tx: Executor, dedupeKey: string): Promise<void> {
+  await tx.delete(jobs).where(and(eq(jobs.dedupeKey, dedupeKey), eq(jobs.status, 'pending')));
+}
+
 export interface ClaimedJob {
   id: string;
   kind: string;

@@ -14,8 +14,13 @@ export function notificationPath(n: {
   const registrationId = n.params.registrationId;
   if (typeof registrationId === 'string' && /^[0-9a-f-]{36}$/.test(registrationId))
     return `/registrations/${registrationId}`;
+  const activityId = n.params.activityId;
+  if (typeof activityId === 'string' && /^[0-9a-f-]{36}$/.test(activityId))
+    return `/activities/${activityId}/edit`;
   const leadId = n.params.leadId;
   if (typeof leadId === 'string' && /^[0-9a-f-]{36}$/.test(leadId)) return `/leads/${leadId}`;
+  const importId = n.params.importId;
+  if (typeof importId === 'string' && /^[0-9a-f-]{36}$/.test(importId)) return `/import/${importId}`;
   return '/notifications';
 }
 

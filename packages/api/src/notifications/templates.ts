@@ -23,7 +23,45 @@ const day = (p: Params, key: string, locale: Locale) => {
   }).format(d);
 };
 
+/** An ISO timestamp param as date and time (Berlin) in the reader's language. */
+const moment = (p: Params, key: string, locale: Locale) => {
+  const d = new Date(String(p[key] ?? ''));
+  if (Number.isNaN(d.getTime())) return s(p, key);
+  return new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: 'Europe/Berlin',
+  }).format(d);
+};
+const activityTypeNames: Record<Locale, Record<string, string>> = {
+  de: { call: 'Anruf', visit: 'Besuch', email: 'E-Mail', meeting: 'Termin', note: 'Notiz', task: 'Aufgabe' },
+  en: { call: 'Call', visit: 'Visit', email: 'E-mail', meeting: 'Meeting', note: 'Note', task: 'Task' },
+};
+const activityType = (p: Params, locale: Locale) => activityTypeNames[locale][s(p, 'type')] ?? s(p, 'type');
+
 export const notificationTemplates = {
+  'activity.reminder': {
+    de: {
+      title: (p) => `Erinnerung: ${s(p, 'subject')}`,
+      body: (p) =>
+        [
+          `${activityType(p, 'de')}${p.about ? ` – ${s(p, 'about')}` : ''}`,
+          p.dueAt ? `Fällig am ${moment(p, 'dueAt', 'de')}.` : '',
+        ]
+          .filter(Boolean)
+          .join('\n'),
+    },
+    en: {
+      title: (p) => `Reminder: ${s(p, 'subject')}`,
+      body: (p) =>
+        [
+          `${activityType(p, 'en')}${p.about ? ` – ${s(p, 'about')}` : ''}`,
+          p.dueAt ? `Due ${moment(p, 'dueAt', 'en')}.` : '',
+        ]
+          .filter(Boolean)
+          .join('\n'),
+    },
+  },
   'comment.mention': {
     de: {
       title: (p) => `${s(p, 'author')} hat Sie erwähnt: ${s(p, 'deal')}`,
@@ -112,6 +150,27 @@ export const notificationTemplates = {
     en: {
       title: (p) => `Lead offer expired: ${s(p, 'company')}`,
       body: (p) => `${s(p, 'partner')} did not accept the lead ${s(p, 'company')} in time.`,
+    },
+  },
+  'import.completed': {
+    de: {
+      title: (p) => `Import abgeschlossen: ${s(p, 'fileName')}`,
+      body: (p) =>
+        `${s(p, 'created')} angelegt, ${s(p, 'updated')} aktualisiert, ${s(p, 'skipped')} übersprungen.`,
+    },
+    en: {
+      title: (p) => `Import completed: ${s(p, 'fileName')}`,
+      body: (p) => `${s(p, 'created')} created, ${s(p, 'updated')} updated, ${s(p, 'skipped')} skipped.`,
+    },
+  },
+  'import.failed': {
+    de: {
+      title: (p) => `Import fehlgeschlagen: ${s(p, 'fileName')}`,
+      body: (p) => s(p, 'reason'),
+    },
+    en: {
+      title: (p) => `Import failed: ${s(p, 'fileName')}`,
+      body: (p) => s(p, 'reason'),
     },
   },
 } satisfies Record<string, Template>;
