@@ -11,6 +11,7 @@ import { assertCan } from '../policy/index.ts';
 import type { Principal } from '../principal.ts';
 import { currencyCode } from '../schemas.ts';
 import { inTransaction } from '../tx.ts';
+import { requestPriorityRecomputeAll } from './priority-jobs.ts';
 
 const line = (max: number) => z.string().trim().max(max);
 const bilingual = (max: number) => z.object({ de: line(max).min(1), en: line(max).min(1) });
@@ -218,6 +219,8 @@ export async function updateSetting(
       entityId: input.key,
       changes: { value: [before, input.value] },
     });
+    // New criteria: every account's class follows right after, not on the hourly sweep.
+    if (input.key === 'priority') await requestPriorityRecomputeAll(tx);
     return input.value;
   });
 }

@@ -3,7 +3,10 @@
  * Domain modules add their job kinds here, so the portal server starts them all with one call.
  */
 import type { Database } from '@konsort/db';
+import { ACTIVITY_REMINDER_JOB, activityReminderHandler } from '../activities/reminders.ts';
 import { registerAutomation } from '../automation/automation.ts';
+import { registerPriorityJobs } from '../automation/priority.ts';
+import { registerImportJobs } from '../imports/job.ts';
 import { registerLeadJobs } from '../leads/jobs.ts';
 import { registerMailDelivery } from '../mail/deliver.ts';
 import { createMailTransport, type MailTransport } from '../mail/transport.ts';
@@ -42,7 +45,10 @@ export function createBackgroundWorker(options: BackgroundWorkerOptions): Backgr
   const mailTransport = createMailTransport(options.mail);
   registerMailDelivery(runner, options.db, mailTransport);
   registerAutomation(runner, options.db);
+  registerPriorityJobs(runner, options.db);
+  runner.register(ACTIVITY_REMINDER_JOB, activityReminderHandler());
   registerLeadJobs(runner);
+  registerImportJobs(runner, options.db);
   runner.register(NOTIFICATION_DELIVERY_JOB, notificationDeliveryHandler(options.db, options.appUrl));
   runner
     .register(REGISTRATION_SWEEP_JOB, registrationSweepHandler())
