@@ -1,6 +1,9 @@
-import type { Database } from '@konsort/db';
+import { type Database, transactionWithPreamble } from '@konsort/db';
 import { sql } from 'drizzle-orm';
 import type { Principal } from './principal.ts';
+
+/** The transactions opened here, with the identity they carry (weak: they end with the request). */
+const scopedIdentity = new WeakMap<object, string>();
 
 /**
  * Runs `fn` with the database as this principal may see it. Partner principals work inside a
@@ -11,17 +14,24 @@ import type { Principal } from './principal.ts';
  * The user is set too (`konsort.user_id`): notifications are per person.
  * One statement sets all: `set_config('role', …)` is SET ROLE, and `is_local` ends both with
  * the transaction, so a pooled connection never keeps a partner's identity.
+ *
+ * `pipeline` (reads only: the tRPC queries) sends BEGIN, the identity and the first query in
+ * one round trip on PostgreSQL; see `transactionWithPreamble` for why that is safe.
  */
 export async function withPrincipalDb<T>(
   db: Database,
   principal: Principal,
   fn: (db: Database) => Promise<T>,
+  options: { pipeline?: boolean } = {},
 ): Promise<T> {
   if (principal.kind !== 'partner') return fn(db);
-  return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`select set_config('konsort.partner_org_id', ${principal.partnerOrgId}, true), set_config('konsort.user_id', ${principal.userId}, true), set_config('role', 'konsort_partner', true)`,
-    );
+  const identity = `${principal.partnerOrgId}/${principal.userId}`;
+  // Already inside this principal's transaction (the tRPC middleware opened it, the domain
+  // function asks again): nesting would only add a savepoint and set the same identity twice.
+  if (scopedIdentity.get(db) === identity) return fn(db);
+  const preamble = sql`select set_config('konsort.partner_org_id', ${principal.partnerOrgId}, true), set_config('konsort.user_id', ${principal.userId}, true), set_config('role', 'konsort_partner', true)`;
+  return transactionWithPreamble(db, preamble, { pipeline: options.pipeline ?? false }, (tx) => {
+    scopedIdentity.set(tx, identity);
     // A transaction is a database for the domain functions: their own transactions nest as savepoints.
     return fn(tx as unknown as Database);
   });

@@ -90,13 +90,18 @@ const mapAppErrors = t.middleware(async ({ next }) => {
  * Partner requests run under row-level security (see rls.ts). A failed call rolls the
  * request's transaction back by rethrowing.
  */
-const rowLevelSecurity = t.middleware(async ({ ctx, next }) => {
+const rowLevelSecurity = t.middleware(async ({ ctx, next, type }) => {
   if (ctx.principal.kind !== 'partner') return next();
-  return withPrincipalDb(ctx.db, ctx.principal, async (db) => {
-    const result = await next({ ctx: { ...ctx, db } });
-    if (!result.ok) throw result.error;
-    return result;
-  });
+  return withPrincipalDb(
+    ctx.db,
+    ctx.principal,
+    async (db) => {
+      const result = await next({ ctx: { ...ctx, db } });
+      if (!result.ok) throw result.error;
+      return result;
+    },
+    { pipeline: type === 'query' },
+  );
 });
 
 export const router = t.router;

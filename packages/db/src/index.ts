@@ -136,3 +136,5 @@ export function pgErrorOf(error: unknown): PgErrorInfo | undefined {
   }
   return undefined;
 }
+
+export { type PipelineOptions, transactionWithPreamble } from './pipelined.ts';
