@@ -218,7 +218,9 @@ export default function Products() {
         {mayManage ? (
           <div className="space-y-4">
             <Card title={t('products.new')}>
-              <Form method="post" className="space-y-3">
+              {/* Keyed by the count, so the fields empty once a product is created (the redirect
+                  re-renders the same route; uncontrolled fields would keep the last product). */}
+              <Form key={`product-${products.length}`} method="post" className="space-y-3">
                 <input type="hidden" name="intent" value="createProduct" />
                 <TextField
                   name="sku"
@@ -268,7 +270,7 @@ export default function Products() {
               </Form>
             </Card>
             <Card title={t('products.newRule')}>
-              <Form method="post" className="space-y-3">
+              <Form key={`rule-${rules.length}`} method="post" className="space-y-3">
                 <input type="hidden" name="intent" value="createRule" />
                 <SelectField
                   name="kind"
