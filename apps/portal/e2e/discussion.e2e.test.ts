@@ -5,27 +5,17 @@
  * internal one) and the partner's bell counts the mention without a reload. The partner answers;
  * the rep sees it live. Unexpected console errors fail.
  */
-import { existsSync } from 'node:fs';
 import { opportunityShares } from '@konsort/db';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, startTestServer, type TestServer } from '../test/server.ts';
-
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(executablePath)) {
-  throw new Error(
-    `Chromium not found at ${executablePath}. Install Debian's chromium package or set CHROMIUM_PATH.`,
-  );
-}
+import { launchChromium } from './harness.ts';
 
 let t: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  [t, browser] = await Promise.all([
-    startTestServer(),
-    chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] }),
-  ]);
+  [t, browser] = await Promise.all([startTestServer(), launchChromium()]);
 });
 
 afterAll(async () => {

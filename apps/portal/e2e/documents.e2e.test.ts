@@ -5,18 +5,11 @@
  * when the rep makes the document internal again, the partner's editor is closed at once.
  * Unexpected console errors fail.
  */
-import { existsSync } from 'node:fs';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, startTestServer, type TestServer } from '../test/server.ts';
+import { launchChromium } from './harness.ts';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(executablePath)) {
-  throw new Error(
-    `Chromium not found at ${executablePath}. Install Debian's chromium package (apt-get install chromium) ` +
-      'or set CHROMIUM_PATH; the browser journey is part of pnpm test:system.',
-  );
-}
 /** Set to a directory to keep screenshots of both pages. */
 const screenshotDir = process.env.KONSORT_E2E_SCREENSHOTS;
 
@@ -24,21 +17,7 @@ let t: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  [t, browser] = await Promise.all([
-    startTestServer(),
-    chromium.launch({
-      executablePath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    }),
-  ]);
+  [t, browser] = await Promise.all([startTestServer(), launchChromium()]);
 });
 
 afterAll(async () => {

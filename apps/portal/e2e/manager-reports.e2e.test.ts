@@ -3,36 +3,17 @@
  * month, opens the dashboard, the Gantt of open deals and the forecast report, and exports the
  * report as CSV (the download is read and checked). Any unexpected console error fails it.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test/server.ts';
-
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(executablePath)) {
-  throw new Error(
-    `Chromium not found at ${executablePath}. Install Debian's chromium package (apt-get install chromium) ` +
-      'or set CHROMIUM_PATH; the browser journey is part of pnpm test:system.',
-  );
-}
+import { launchChromium } from './harness.ts';
 
 let t: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  [t, browser] = await Promise.all([
-    startTestServer(),
-    chromium.launch({
-      executablePath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    }),
-  ]);
+  [t, browser] = await Promise.all([startTestServer(), launchChromium()]);
 });
 
 afterAll(async () => {

@@ -5,39 +5,16 @@
  * review queue, sees the duplicate candidates with their reasons and approves; the partner
  * reloads its deal list and the new deal is there. Any console error fails the journey.
  */
-import { existsSync } from 'node:fs';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test/server.ts';
-
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// The system suite requires Chromium: a missing browser fails the run, it never skips.
-if (!existsSync(executablePath)) {
-  throw new Error(
-    `Chromium not found at ${executablePath}. Install Debian's chromium package (apt-get install chromium) ` +
-      'or set CHROMIUM_PATH; the browser journey is part of pnpm test:system.',
-  );
-}
+import { launchChromium } from './harness.ts';
 
 let t: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  [t, browser] = await Promise.all([
-    startTestServer(),
-    chromium.launch({
-      executablePath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    }),
-  ]);
+  [t, browser] = await Promise.all([startTestServer(), launchChromium()]);
 });
 
 afterAll(async () => {

@@ -197,6 +197,8 @@ describe('quotes in the browser', () => {
 
     // Sent, then accepted: the order exists.
     await page.getByRole('button', { name: 'Mark as sent' }).click();
+    await expect.poll(() => shown(page.locator('dl'))).toContain('Status Sent');
+    expect(await page.getByRole('button', { name: 'Save', exact: true }).count()).toBe(0);
     await page.getByRole('button', { name: 'Accepted', exact: true }).click();
     await page.locator('dd', { hasText: "created (see the deal's orders)" }).waitFor();
     expect(await shown(page.locator('dl'))).toContain('Status Accepted');

@@ -3,68 +3,22 @@
  * create an account (empty first, to see the mandatory fields), create a deal, move it on the
  * kanban board, switch to German, sign out. Any unexpected console error fails the journey.
  */
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test/server.ts';
-
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// The system suite requires Chromium: a missing browser fails the run, it never skips.
-if (!existsSync(executablePath)) {
-  throw new Error(
-    `Chromium not found at ${executablePath}. Install Debian's chromium package (apt-get install chromium) ` +
-      'or set CHROMIUM_PATH; the browser journey is part of pnpm test:system.',
-  );
-}
+import { launchChromium, watchConsole } from './harness.ts';
 
 let t: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  [t, browser] = await Promise.all([
-    startTestServer(),
-    chromium.launch({
-      executablePath,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    }),
-  ]);
+  [t, browser] = await Promise.all([startTestServer(), launchChromium()]);
 });
 
 afterAll(async () => {
   await browser?.close();
   await t?.close();
 });
-
-/** Collects console errors and page errors; `expecting` allows the ones a step provokes on purpose. */
-function watchConsole(page: Page) {
-  const errors: string[] = [];
-  let allowed: RegExp | null = null;
-  page.on('console', (message) => {
-    if (message.type() !== 'error') return;
-    if (allowed?.test(message.text())) return;
-    errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  return {
-    errors,
-    async expecting<T>(pattern: RegExp, step: () => Promise<T>): Promise<T> {
-      allowed = pattern;
-      try {
-        return await step();
-      } finally {
-        allowed = null;
-      }
-    },
-  };
-}
 
 describe('sales rep journey', () => {
   it('signs in, creates an account and a deal, moves it, switches to German, signs out', async () => {
