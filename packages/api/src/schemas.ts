@@ -164,7 +164,8 @@ export const updateOpportunityInput = z.object({
 export const changeStageInput = z.object({
   id: uuid,
   stage: stageEnum,
-  lostReason: optionalText(500),
+  /** For `lost`: a key of the configured loss reasons (checked against the list in the domain). */
+  lostReason: optionalText(40),
 });
 
 export const listOpportunitiesInput = z.object({

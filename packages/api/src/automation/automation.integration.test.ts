@@ -267,13 +267,13 @@ describe('won and lost', () => {
     expect(history.stages.at(-1)!.to).toBe('won');
   });
 
-  it('the sweep applies the side effects to a deal lost elsewhere (e.g. on the kanban board)', async () => {
+  it('the sweep applies the side effects to a deal lost before every path closed through closeDealInTx', async () => {
     const { deal, quote } = await sentQuote(null);
-    await callerFor(t.db, owner).caller.opportunity.changeStage({
-      id: deal.id,
-      stage: 'lost',
-      lostReason: 'timing',
-    });
+    // As an older release (or a hand-written SQL fix) left it: lost, side effects missing.
+    await t.db
+      .update(opportunities)
+      .set({ stage: 'lost', lostReason: 'timing', closedAt: new Date() })
+      .where(eq(opportunities.id, deal.id));
     const r = startRunner(() => new Date());
     await r.runner.drain();
     // The sweep is recurring; run it once by hand through its job kind.

@@ -10,8 +10,8 @@
  *    closing job closes the deal as lost with reason `no_response`.
  *  - won → the deal's accepted quote (or its last sent one, accepted now) becomes the order,
  *    carrying the deal's history; lost → open quotes expire and the deal's documents are archived.
- *    `closeDeal` does this at once and requires a loss reason from the configured list; a sweep
- *    applies the same side effects to deals closed elsewhere (kanban, stage form, EDI).
+ *    Every path that closes a deal goes through `closeDealInTx` (opportunities/close-deal.ts); the
+ *    sweep only catches deals closed before that (or by a hand-written SQL update).
  *  - a customer account without any deal gets one with the configured default estimates (sweep).
  *  - customer priority A/B/C recomputed by the sweep and on a change of the strategic flag, with
  *    a history row for every change.
@@ -35,12 +35,18 @@ import {
 import { and, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { writeAudit } from '../audit.ts';
-import { AppError, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import type { JobRunner } from '../jobs/runner.ts';
 import { enqueueMail } from '../mail/enqueue-mail.ts';
+import {
+  applyLost,
+  applyWon,
+  type ClosedDeal,
+  closeDealInTx,
+  publishClosed,
+} from '../opportunities/close-deal.ts';
 import { assertCan } from '../policy/index.ts';
 import type { Principal } from '../principal.ts';
-import { acceptQuoteInTx, expireQuoteInTx } from '../quotes/quotes.ts';
 import { inTransaction } from '../tx.ts';
 import { QUOTE_FOLLOW_UP_JOB, QUOTE_NO_RESPONSE_JOB } from './schedule.ts';
 import { readSetting } from './settings.ts';
@@ -149,9 +155,11 @@ export function registerAutomation(
     async run(payload, ctx) {
       const quote = await stillUnanswered(db, payload.quoteId, payload.sentAt);
       if (!quote) return;
+      let closed: ClosedDeal | null = null;
       await ctx.complete(async (tx) => {
-        await closeDealInTx(tx, systemPrincipal, quote.opportunityId, 'lost', 'no_response');
+        closed = await closeDealInTx(tx, systemPrincipal, quote.opportunityId, 'lost', 'no_response');
       });
+      if (closed) publishClosed(closed);
     },
   });
   runner.register(AUTOMATION_SWEEP_JOB, {
@@ -173,123 +181,20 @@ export const closeDealInput = z.object({
 
 /** Won or lost with every side effect, in one transaction; a loss needs a reason from the list. */
 export async function closeDeal(db: Database, principal: Principal, input: z.output<typeof closeDealInput>) {
-  return inTransaction(db, principal, async (tx) => {
+  const closed = await inTransaction(db, principal, async (tx) => {
     const [deal] = await tx
       .select({ ownerId: opportunities.ownerId })
       .from(opportunities)
       .where(eq(opportunities.id, input.opportunityId));
     if (!deal) throw notFound('entity.opportunity');
     assertCan(principal, 'changeStage', { type: 'opportunity', ownerId: deal.ownerId });
-    if (input.outcome === 'lost') {
-      const reasons = await readSetting(tx, 'lossReasons');
-      if (!input.lossReason || !reasons.some((r) => r.key === input.lossReason))
-        throw new AppError('BAD_REQUEST', 'errors.lossReasonRequired', {}, [
-          { path: 'lossReason', key: 'errors.lossReasonRequired' },
-        ]);
-    }
-    return closeDealInTx(tx, principal, input.opportunityId, input.outcome, input.lossReason ?? null);
+    return closeDealInTx(tx, principal, input.opportunityId, input.outcome, input.lossReason);
   });
+  publishClosed(closed);
+  return { opportunity: closed.opportunity, orderId: closed.orderId };
 }
 
-export async function closeDealInTx(
-  tx: Transaction,
-  principal: Principal,
-  opportunityId: string,
-  outcome: 'won' | 'lost',
-  lossReason: string | null,
-) {
-  const [before] = await tx
-    .select()
-    .from(opportunities)
-    .where(eq(opportunities.id, opportunityId))
-    .for('update');
-  if (!before) throw notFound('entity.opportunity');
-  if (before.archivedAt) throw new AppError('CONFLICT', 'errors.archived');
-  if (before.stage === 'won' || before.stage === 'lost') {
-    if (before.stage !== outcome)
-      throw new AppError('CONFLICT', 'errors.invalidStageChange', { stage: outcome });
-    return { opportunity: before, orderId: null as string | null };
-  }
-  const now = new Date();
-  const [after] = await tx
-    .update(opportunities)
-    .set({
-      stage: outcome,
-      probability: outcome === 'won' ? 100 : 0,
-      closedAt: now,
-      lostReason: outcome === 'lost' ? lossReason : null,
-      version: sql`${opportunities.version} + 1`,
-      updatedAt: now,
-    })
-    .where(eq(opportunities.id, opportunityId))
-    .returning();
-  await tx.insert(opportunityStageHistory).values({
-    opportunityId,
-    fromStage: before.stage,
-    toStage: outcome,
-    changedBy: principal.kind === 'internal' ? principal.userId : null,
-    changedAt: now,
-  });
-  await writeAudit(tx, principal, {
-    action: 'change_stage',
-    entity: 'opportunity',
-    entityId: opportunityId,
-    changes: {
-      stage: [before.stage, outcome],
-      closedAt: [null, now.toISOString()],
-      ...(outcome === 'lost' ? { lostReason: [before.lostReason, lossReason] } : {}),
-    },
-  });
-  const orderId = outcome === 'won' ? await applyWon(tx, principal, opportunityId) : null;
-  if (outcome === 'lost') await applyLost(tx, principal, opportunityId);
-  return { opportunity: after!, orderId };
-}
-
-/** Won: the accepted quote's order exists already; else the last sent quote is accepted now. */
-async function applyWon(
-  tx: Transaction,
-  principal: Principal,
-  opportunityId: string,
-): Promise<string | null> {
-  const candidates = await tx
-    .select()
-    .from(quotes)
-    .where(and(eq(quotes.opportunityId, opportunityId), inArray(quotes.status, ['accepted', 'sent'])))
-    .orderBy(desc(quotes.sentAt));
-  const accepted = candidates.find((q) => q.status === 'accepted' && q.orderId);
-  if (accepted) return accepted.orderId;
-  const sent = candidates.find((q) => q.status === 'sent');
-  if (!sent) return null;
-  try {
-    const done = await tx.transaction((sp) => acceptQuoteInTx(sp, principal, sent));
-    return done.orderId;
-  } catch (e) {
-    // No supplier chosen: the deal is won all the same; the quote stays for a person to accept.
-    if (e instanceof AppError && e.key === 'errors.quoteNoSupplier') return null;
-    throw e;
-  }
-}
-
-/** Lost: open quotes expire, the deal's documents are archived. */
-async function applyLost(tx: Transaction, principal: Principal, opportunityId: string) {
-  const open = await tx
-    .select({ id: quotes.id })
-    .from(quotes)
-    .where(and(eq(quotes.opportunityId, opportunityId), inArray(quotes.status, ['draft', 'sent'])));
-  for (const q of open) await expireQuoteInTx(tx, principal, q.id);
-  const archived = await tx
-    .update(documents)
-    .set({ archivedAt: new Date(), updatedAt: new Date() })
-    .where(and(eq(documents.opportunityId, opportunityId), isNull(documents.archivedAt)))
-    .returning({ id: documents.id });
-  for (const d of archived)
-    await writeAudit(tx, principal, {
-      action: 'archive',
-      entity: 'document',
-      entityId: d.id,
-      changes: { archivedAt: [null, new Date().toISOString()], reason: [null, 'deal lost'] },
-    });
-}
+export { closeDealInTx };
 
 // ------------------------------------------------------------------ the sweep
 

@@ -365,6 +365,24 @@ describe('collab server', () => {
     for (const c of [a, b, p]) c.destroy();
   });
 
+  it('a stage change through co-editing (e.g. to lost, without a reason) is reverted and the editor told why', async () => {
+    const { opp, name } = await newDeal({ stage: 'proposal' });
+    const a = client(name, owner.id);
+    await synced(a);
+    // Stage is not a co-editable field: closing a deal needs the close form (reason, side effects).
+    a.doc.getMap('fields').set('stage', 'lost');
+    await collab.settled(name);
+    await waitFor(() => a.doc.getMap('fields').get('stage') === undefined);
+    expect(a.doc.getMap('errors').get(String(a.doc.clientID))).toMatchObject({
+      field: 'stage',
+      reason: 'validation.unknownField',
+      rejected: 'lost',
+    });
+    const [row] = await handle.db.select().from(opportunities).where(eq(opportunities.id, opp.id));
+    expect(row).toMatchObject({ stage: 'proposal', lostReason: null, closedAt: null, version: opp.version });
+    a.destroy();
+  });
+
   it('malformed, unknown, oversized and flooding clients are closed; the server keeps serving', async () => {
     const { name } = await newDeal();
     const url = `${base}/${name}`;

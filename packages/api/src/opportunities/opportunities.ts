@@ -34,6 +34,7 @@ import type {
   updateOpportunityInput,
 } from '../schemas.ts';
 import { encodeCursor, inTransaction, likePattern, readCursor } from '../tx.ts';
+import { closeDealInTx, publishClosed } from './close-deal.ts';
 import { defaultProbability, isClosed } from './stages.ts';
 
 const auditedFields = [
@@ -428,12 +429,16 @@ export async function updateOpportunity(
   return after;
 }
 
+/**
+ * Moves a deal through the pipeline. Won and lost go through `closeDealInTx` (the reason rule and
+ * the side effects of every close); open stages and a manager's reopening are handled here.
+ */
 export async function changeOpportunityStage(
   db: Database,
   principal: Principal,
   input: z.output<typeof changeStageInput>,
 ) {
-  const after = await inTransaction(db, principal, async (tx) => {
+  const result = await inTransaction(db, principal, async (tx) => {
     const { opportunity: before, share } = await loadForPrincipal(tx, principal, input.id, true);
     const facts = {
       type: 'opportunity' as const,
@@ -443,9 +448,15 @@ export async function changeOpportunityStage(
     };
     assertCan(principal, 'changeStage', facts);
     if (before.archivedAt) throw new AppError('CONFLICT', 'errors.archived');
-    if (before.stage === input.stage) return before;
+    if (before.stage === input.stage) return { closed: null, opportunity: before };
+    if (input.stage === 'won' || input.stage === 'lost') {
+      const closed = await closeDealInTx(tx, principal, input.id, input.stage, input.lostReason, {
+        reasonField: 'lostReason',
+      });
+      return { closed, opportunity: closed.opportunity };
+    }
     // Reopening a closed deal rewrites the forecast: only a manager (or admin) may do it.
-    const reopening = isClosed(before.stage) && !isClosed(input.stage);
+    const reopening = isClosed(before.stage);
     if (reopening && !(principal.kind === 'internal' && principal.role !== 'rep')) {
       throw new AppError('CONFLICT', 'errors.invalidStageChange', { stage: input.stage });
     }
@@ -453,8 +464,8 @@ export async function changeOpportunityStage(
     const next: Partial<Opportunity> = {
       stage: input.stage as OpportunityStage,
       probability: defaultProbability[input.stage],
-      closedAt: isClosed(input.stage) ? now : null,
-      lostReason: input.stage === 'lost' ? (input.lostReason ?? null) : null,
+      closedAt: null,
+      lostReason: null,
     };
     const changes = diff(before, next, auditedFields);
     const [after] = await tx
@@ -475,10 +486,11 @@ export async function changeOpportunityStage(
       entityId: input.id,
       changes,
     });
-    return after!;
+    return { closed: null, opportunity: after! };
   });
-  publish({ type: 'opportunity.changed', opportunity: after });
-  return after;
+  if (result.closed) publishClosed(result.closed);
+  else publish({ type: 'opportunity.changed', opportunity: result.opportunity });
+  return result.opportunity;
 }
 
 export async function archiveOpportunity(db: Database, principal: Principal, id: string) {
