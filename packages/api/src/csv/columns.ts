@@ -271,6 +271,14 @@ export const csvColumns: Record<ImportEntity, CsvField[]> = {
       aliases: ['notizen', 'notes', 'bemerkung'],
       kind: 'text',
     },
+    {
+      // A key (or the German/English label) of the configured loss reasons; required for lost deals.
+      key: 'lossReason',
+      label: { de: 'Verlustgrund', en: 'Loss reason' },
+      aliases: ['lostreason', 'lost_reason', 'verlustursache', 'grund verloren'],
+      kind: 'text',
+      internal: true,
+    },
   ],
 };
 

@@ -92,6 +92,7 @@ describe('deal export', () => {
       'Owner (e-mail)',
       'Source',
       'Description',
+      'Loss reason',
     ]);
     expect(rows.map((r) => r[1])).toEqual(['Geteilt', 'Intern']);
     expect(rows[0]!.slice(2, 11)).toEqual([
@@ -149,6 +150,7 @@ describe('deal export', () => {
     const [header, ...rows] = rowsOf(text);
     expect(header).not.toContain('Margin');
     expect(header).not.toContain('Source');
+    expect(header).not.toContain('Loss reason');
     expect(header).not.toContain('Owner (e-mail)');
     expect(rows.map((r) => r[1])).toEqual(['Geteilt']);
     expect(text).not.toMatch(/987[.,]65|98765|Messe|77777/);

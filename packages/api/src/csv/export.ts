@@ -141,6 +141,7 @@ async function opportunityCells(db: Database, principal: Principal, ids: string[
           ownerEmail: ownerEmail ?? '',
           source: o.source ?? '',
           description: o.description ?? '',
+          lossReason: o.lostReason ?? '',
         };
         return [o.id, cells];
       }),

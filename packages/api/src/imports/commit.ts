@@ -62,6 +62,7 @@ const entities: Record<ImportEntity, EntitySql> = {
       source: 'source',
       description: 'description',
       closed_at: 'closedAt',
+      lost_reason: 'lostReason',
     },
   },
 };

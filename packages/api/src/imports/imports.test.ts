@@ -383,6 +383,57 @@ describe('import job', () => {
     expect(history).toMatchObject([{ fromStage: null, toStage: 'proposal', changedBy: rep.userId }]);
   });
 
+  it('a lost deal needs a loss reason from the configured list (key or label), as on every other path', async () => {
+    await makeAccount(db, rep.userId, { name: 'Verlustkunde GmbH' });
+    const header = 'Deal;Firma;Phase;Verlustgrund';
+    const rejected = [
+      header,
+      'Ohne Grund;Verlustkunde GmbH;verloren;',
+      'Freitext;Verlustkunde GmbH;verloren;zu teuer',
+      'Grund ohne Verlust;Verlustkunde GmbH;gewonnen;price',
+    ].join('\n');
+    const dealsBefore = await count(opportunities);
+    const { validated: bad } = await uploadAndValidate(rep, 'opportunity', rejected);
+    const reasons =
+      'price (Preis), competitor (Wettbewerber), no_budget (Kein Budget), timing (Zeitpunkt), no_response (Keine Rückmeldung)';
+    expect(bad.report!.errors.map((e) => [e.line, e.column, e.message])).toEqual([
+      [2, 'Verlustgrund', `Ein verlorener Deal braucht einen Verlustgrund aus der Liste: ${reasons}.`],
+      [3, 'Verlustgrund', `Ein verlorener Deal braucht einen Verlustgrund aus der Liste: ${reasons}.`],
+      [4, 'Verlustgrund', 'Ein Verlustgrund gehört nur zu verlorenen Deals.'],
+    ]);
+    // Without the column a lost row is refused too.
+    const { validated: noColumn } = await uploadAndValidate(
+      rep,
+      'opportunity',
+      'Deal;Firma;Phase\nAlt;Verlustkunde GmbH;verloren',
+    );
+    expect(noColumn.report!.errors.map((e) => e.key)).toEqual(['csv.lossReasonRequired']);
+
+    const good = [
+      header,
+      'Per Key;Verlustkunde GmbH;verloren;price',
+      'Per Label;Verlustkunde GmbH;lost;Wettbewerber',
+    ].join('\n');
+    const { validated } = await uploadAndValidate(rep, 'opportunity', good);
+    expect(validated.report!.errors).toEqual([]);
+    await runToEnd(rep, validated.id);
+    expect(await count(opportunities)).toBe(dealsBefore + 2);
+    const deals = await db
+      .select()
+      .from(opportunities)
+      .where(sql`${opportunities.name} in ('Per Key', 'Per Label')`)
+      .orderBy(opportunities.name);
+    expect(deals.map((d) => [d.name, d.stage, d.lostReason, d.probability])).toEqual([
+      ['Per Key', 'lost', 'price', 0],
+      ['Per Label', 'lost', 'competitor', 0],
+    ]);
+    const [created] = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityId, deals[0]!.id), eq(auditLog.action, 'create')));
+    expect(created!.changes).toMatchObject({ stage: [null, 'lost'], lostReason: [null, 'price'] });
+  });
+
   it('writes nothing when the database changed since the report (an account archived meanwhile)', async () => {
     const gone = await makeAccount(db, rep.userId, { name: 'Bald Archiviert GmbH' });
     const text = ['Deal,Account,Amount', 'Eins,Bald Archiviert GmbH,10', 'Zwei,Bald Archiviert GmbH,20'].join(

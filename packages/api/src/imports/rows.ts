@@ -8,6 +8,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
 import { type CsvField, csvColumns, enumValue, importableFields } from '../csv/columns.ts';
 import { parseDateCell, parseMoneyCell } from '../csv/values.ts';
+import { readSetting, type Settings } from '../automation/settings.ts';
 import { translate } from '../i18n/messages.ts';
 import { defaultProbability } from '../opportunities/stages.ts';
 import { can } from '../policy/index.ts';
@@ -66,6 +67,8 @@ export interface ExistingIndex {
   accountsByDomain: Map<string, AccountRef>;
   accountsByName: Map<string, AccountRef[]>;
   contactsByEmail: Map<string, AccountRef>;
+  /** Deals: the configured loss reasons (a lost deal needs one, as on every other path). */
+  lossReasons: Settings['lossReasons'];
 }
 
 export async function loadExistingIndex(db: Database, entity: ImportEntity): Promise<ExistingIndex> {
@@ -95,6 +98,7 @@ export async function loadExistingIndex(db: Database, entity: ImportEntity): Pro
     accountsByDomain: new Map(),
     accountsByName: new Map(),
     contactsByEmail: new Map(),
+    lossReasons: entity === 'opportunity' ? await readSetting(db, 'lossReasons') : [],
   };
   for (const a of rows) {
     const ref = { id: a.id, name: a.name };
@@ -153,6 +157,7 @@ const columnOf: Record<string, string> = {
   source: 'source',
   description: 'description',
   closedAt: 'closed_at',
+  lostReason: 'lost_reason',
 };
 
 /** Schema paths that are not field keys of the CSV. */
@@ -161,6 +166,7 @@ const fieldOfPath: Record<string, string> = {
   marginMinor: 'margin',
   accountId: 'account',
   ownerId: 'ownerEmail',
+  lostReason: 'lossReason',
 };
 
 export interface RowValidator {
@@ -290,6 +296,21 @@ export function rowValidator(options: {
           expectedCloseDate,
           ownerId,
         });
+        // A lost deal needs a listed reason (key or label), as when a deal is closed in the portal.
+        const reasonCell = mapped('lossReason') ? cell('lossReason') : '';
+        let lostReason: string | null = null;
+        if (stage === 'lost') {
+          const wanted = reasonCell.toLowerCase();
+          const reason = existing.lossReasons.find(
+            (r) =>
+              r.key === wanted || r.label.de.toLowerCase() === wanted || r.label.en.toLowerCase() === wanted,
+          );
+          if (reason) lostReason = reason.key;
+          else
+            fail('lossReason', 'csv.lossReasonRequired', {
+              reasons: existing.lossReasons.map((r) => `${r.key} (${r.label[locale]})`).join(', '),
+            });
+        } else if (reasonCell !== '') fail('lossReason', 'csv.lossReasonNotLost');
         if (result.success) {
           const closed = stage === 'won' || stage === 'lost';
           parsed = {
@@ -297,6 +318,7 @@ export function rowValidator(options: {
             stage,
             probability: result.data.probability ?? defaultProbability[stage],
             closedAt: closed ? new Date().toISOString() : null,
+            lostReason,
           };
         } else addIssues(result.error);
       }
