@@ -13,8 +13,9 @@
  *    Every path that closes a deal goes through `closeDealInTx` (opportunities/close-deal.ts); the
  *    sweep only catches deals closed before that (or by a hand-written SQL update).
  *  - a customer account without any deal gets one with the configured default estimates (sweep).
- *  - customer priority A/B/C recomputed by the sweep and on a change of the strategic flag, with
- *    a history row for every change.
+ *  - customer priority A/B/C, with a history row for every change: recomputed right after a
+ *    change to what it reads (a deal, the strategic flag, the criteria; see priority.ts), and
+ *    hourly over all accounts as the safety net.
  */
 import {
   accountCadences,
@@ -198,7 +199,7 @@ export { closeDealInTx };
 
 // ------------------------------------------------------------------ the sweep
 
-/** Side effects for deals closed elsewhere, default deals for new customers, priorities. */
+/** Side effects for deals closed elsewhere, default deals for new customers (priorities: priority.ts). */
 export async function sweep(db: Database, now: Date): Promise<void> {
   // Lost deals that still have open quotes or live documents (closed through another path).
   const lostOpen = await db
@@ -229,7 +230,6 @@ export async function sweep(db: Database, now: Date): Promise<void> {
     .limit(200);
   for (const d of wonOpen) await db.transaction((tx) => applyWon(tx, systemPrincipal, d.id));
   await createDefaultDeals(db, now);
-  await recomputePriorities(db, null);
 }
 
 /** A customer account without any deal gets one with the configured estimates (once: any deal, even archived, stops it). */
@@ -340,13 +340,18 @@ export async function recomputePriorities(
     const next = classify(facts, criteria);
     if (next === r.current) continue;
     const reasons = { ...facts, criteria };
-    await db
+    // Only where the class really changes: of two recomputes racing for the same change (the
+    // on-change job and setStrategic), the second writes no second history row.
+    const written = await db
       .insert(accountPriorities)
       .values({ accountId: r.id, priority: next, reasons, computedAt: new Date() })
       .onConflictDoUpdate({
         target: accountPriorities.accountId,
         set: { priority: next, reasons, computedAt: new Date(), updatedAt: new Date() },
-      });
+        setWhere: sql`${accountPriorities.priority} is distinct from ${next}`,
+      })
+      .returning({ accountId: accountPriorities.accountId });
+    if (written.length === 0) continue;
     await db
       .insert(accountPriorityHistory)
       .values({ accountId: r.id, fromPriority: r.current, toPriority: next, reasons });
