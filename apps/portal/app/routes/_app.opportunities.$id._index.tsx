@@ -27,7 +27,7 @@ import { loadDealOrders } from '../utils/deal-orders.server.ts';
 import { actionFailure, formValues, orResponse, requireUuid } from '../utils/errors.server.ts';
 import { formatDate, formatDateTime } from '../utils/format.ts';
 import { requireUser } from '../utils/session.server.ts';
-import { changeStageFromForm } from '../utils/stage-action.server.ts';
+import { changeStageFromForm, lossReasonLabel, lossReasonOptions } from '../utils/stage-action.server.ts';
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const user = requireUser(context, request);
@@ -37,6 +37,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
   return {
     ...result,
     internal: user.kind === 'internal',
+    lossReasons: result.permissions.changeStage ? await lossReasonOptions(context) : [],
+    lostReasonLabel: o.stage === 'lost' ? await lossReasonLabel(context, o.lostReason) : null,
     orders: await loadDealOrders(context, user, id),
     documents: await loadDealDocuments(context, user, id),
     activities: await loadTimeline(context, user, { opportunityId: id }),
@@ -83,6 +85,8 @@ export default function OpportunityDetail() {
     orders,
     activities,
     documents,
+    lossReasons,
+    lostReasonLabel,
   } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   // Live editing needs JavaScript: the server renders the plain values (and the edit form stays
@@ -186,7 +190,7 @@ export default function OpportunityDetail() {
                 [t('opportunity.businessType'), t(`businessType.${o.businessType}`)],
                 [t('opportunity.owner'), owner?.name],
                 ...(o.stage === 'lost'
-                  ? [[t('opportunity.lostReason'), o.lostReason] as [string, string | null]]
+                  ? [[t('opportunity.lostReason'), lostReasonLabel] as [string, string | null]]
                   : []),
                 [t('opportunity.updatedAt'), formatDateTime(o.updatedAt, locale)],
                 ...(live
@@ -206,7 +210,12 @@ export default function OpportunityDetail() {
           </Card>
           {permissions.changeStage && !o.archivedAt ? (
             <Card title={t('deals.changeStage')}>
-              <StageChangeForm stage={o.stage} error={failure?.fieldErrors.lostReason} />
+              <StageChangeForm
+                stage={o.stage}
+                reasons={lossReasons}
+                error={failure?.fieldErrors.lostReason}
+                values={failure?.values}
+              />
             </Card>
           ) : null}
           {orders ? <DealOrders data={orders.view} linkMessages={orders.linkMessages} /> : null}

@@ -5,17 +5,17 @@ import {
   redirect,
 } from '@remix-run/node';
 import { Form, Link, useActionData, useFetcher, useLoaderData } from '@remix-run/react';
-import { type DragEvent, useState } from 'react';
+import { type DragEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx';
 import { FormError } from '../components/form.tsx';
-import { StageMoveForm } from '../components/stage-form.tsx';
-import { ButtonLink, linkClass, PageHeader } from '../components/ui.tsx';
+import { LossReasonSelect, StageMoveForm } from '../components/stage-form.tsx';
+import { ButtonLink, buttonClass, linkClass, PageHeader, secondaryButtonClass } from '../components/ui.tsx';
 import { formatMoney, opportunityBoard } from '../utils/api.server.ts';
 import { formValues, orResponse } from '../utils/errors.server.ts';
 import { formatDate } from '../utils/format.ts';
 import { requireUser } from '../utils/session.server.ts';
-import { changeStageFromForm } from '../utils/stage-action.server.ts';
+import { changeStageFromForm, lossReasonOptions } from '../utils/stage-action.server.ts';
 import { type Stage, stageColors } from '../utils/stages.ts';
 
 export const meta: MetaFunction = () => [{ title: 'Konsort – Kanban' }];
@@ -33,6 +33,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   return {
     mine,
     internal: user.kind === 'internal',
+    lossReasons: user.kind === 'internal' ? await lossReasonOptions(context) : [],
     columns: columns.map((c) => ({
       stage: c.stage,
       count: c.count,
@@ -62,11 +63,31 @@ export async function action({ context, request }: ActionFunctionArgs) {
 export default function Board() {
   const { t, i18n } = useTranslation();
   const locale = i18n.language === 'en' ? 'en' : 'de';
-  const { columns, mine, internal } = useLoaderData<typeof loader>();
+  const { columns, mine, internal, lossReasons } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   const fetcher = useFetcher<typeof action>();
+  const lossFetcher = useFetcher<typeof action>();
   const [dropTarget, setDropTarget] = useState<Stage | null>(null);
+  // A drop on "lost" asks for the reason first; the move is posted from that dialog.
+  const [pendingLoss, setPendingLoss] = useState<{ id: string; name: string } | null>(null);
+  const lossSent = useRef(false);
   const fetcherFailure = fetcher.data && 'formError' in fetcher.data ? fetcher.data : null;
+  const lossFailure = lossFetcher.data && 'formError' in lossFetcher.data ? lossFetcher.data : null;
+  useEffect(() => {
+    if (!lossSent.current || lossFetcher.state !== 'idle') return;
+    lossSent.current = false;
+    if (!lossFailure) setPendingLoss(null);
+  }, [lossFetcher.state, lossFailure]);
+  // Without JavaScript the card's own form posts the move; a loss without a reason comes back
+  // here and that card asks for it.
+  const failedMove = (id: string) =>
+    failure && failure.values.id === id && failure.fieldErrors.lostReason
+      ? {
+          stage: failure.values.stage ?? 'lost',
+          lostReason: failure.values.lostReason ?? '',
+          error: failure.fieldErrors.lostReason,
+        }
+      : null;
 
   // Drag and drop is a shortcut for the card's own form; without JavaScript the form does it.
   const onDrop = (stage: Stage) => (event: DragEvent) => {
@@ -75,6 +96,11 @@ export default function Board() {
     const id = event.dataTransfer.getData('text/x-konsort-deal');
     const from = event.dataTransfer.getData('text/x-konsort-stage');
     if (!id || from === stage) return;
+    if (stage === 'lost') {
+      const card = columns.flatMap((c) => c.cards).find((c) => c.id === id);
+      setPendingLoss({ id, name: card?.name ?? '' });
+      return;
+    }
     fetcher.submit({ intent: 'changeStage', id, stage }, { method: 'post' });
   };
 
@@ -152,13 +178,69 @@ export default function Board() {
                     <span className="tabular-nums font-medium text-slate-900">{card.amount}</span>
                     <span>{formatDate(card.expectedCloseDate, locale)}</span>
                   </p>
-                  <StageMoveForm id={card.id} name={card.name} stage={card.stage} />
+                  <StageMoveForm
+                    id={card.id}
+                    name={card.name}
+                    stage={card.stage}
+                    reasons={lossReasons}
+                    failed={failedMove(card.id)}
+                  />
                 </li>
               ))}
             </ul>
           </section>
         ))}
       </div>
+      {pendingLoss ? (
+        <div className="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/40 p-4">
+          <div
+            role="dialog"
+            aria-modal="true"
+            aria-labelledby="loss-dialog-title"
+            className="w-full max-w-md rounded-lg bg-white p-4 shadow-xl"
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') setPendingLoss(null);
+            }}
+          >
+            <h2 id="loss-dialog-title" className="mb-1 text-lg font-semibold">
+              {t('deals.lossDialogTitle')}
+            </h2>
+            <p className="mb-3 text-sm text-slate-600">
+              {t('deals.lossDialogText', { name: pendingLoss.name })}
+            </p>
+            <lossFetcher.Form
+              method="post"
+              className="space-y-3"
+              onSubmit={() => {
+                lossSent.current = true;
+              }}
+            >
+              <input type="hidden" name="intent" value="changeStage" />
+              <input type="hidden" name="id" value={pendingLoss.id} />
+              <input type="hidden" name="stage" value="lost" />
+              {lossFailure?.formError && !lossFailure.fieldErrors.lostReason ? (
+                <p role="alert" className="text-sm text-rose-700">
+                  {lossFailure.formError}
+                </p>
+              ) : null}
+              <LossReasonSelect
+                id="loss-dialog-reason"
+                reasons={lossReasons}
+                error={lossFailure?.fieldErrors.lostReason}
+                required
+              />
+              <div className="flex justify-end gap-2">
+                <button type="button" className={secondaryButtonClass} onClick={() => setPendingLoss(null)}>
+                  {t('common.cancel')}
+                </button>
+                <button type="submit" className={buttonClass} disabled={lossFetcher.state !== 'idle'}>
+                  {t('deals.closeLost')}
+                </button>
+              </div>
+            </lossFetcher.Form>
+          </div>
+        </div>
+      ) : null}
     </>
   );
 }

@@ -8,6 +8,7 @@ import {
   lossReasonReport,
   partnerReport,
   pipelineReport,
+  readSetting,
   reportSchemas,
   revenueReport,
   type UserPrincipal,
@@ -127,10 +128,16 @@ export async function loadReport(
       }
       case 'lossReasons': {
         const r = await lossReasonReport(db, user, input);
+        // Listed reasons are stored as keys: show their label (older free-text reasons as written).
+        const labels = new Map((await readSetting(db, 'lossReasons')).map((x) => [x.key, x.label[locale]]));
         return {
           tab: 'lossReasons' as const,
           totalLost: r.totalLost,
-          rows: r.rows.map((x) => ({ ...x, amount: money(x.amountMinor, x.currency) })),
+          rows: r.rows.map((x) => ({
+            ...x,
+            reason: x.reason === null ? null : (labels.get(x.reason) ?? x.reason),
+            amount: money(x.amountMinor, x.currency),
+          })),
         };
       }
       case 'partners': {

@@ -1,7 +1,7 @@
 /**
  * Closing a deal as won or lost: the ONE implementation behind every path that closes a deal
  * (the stage form, the kanban board, `opportunity.changeStage`, `automation.closeDeal`, the
- * no-response job). See docs/decisions/019-one-way-to-close-a-deal.md.
+ * no-response job). See docs/decisions/020-one-way-to-close-a-deal.md.
  *
  *  - lost needs a reason key from the configured list (`lossReasons` setting); open quotes
  *    expire and the deal's documents are archived;
