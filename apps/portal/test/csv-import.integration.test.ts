@@ -3,18 +3,26 @@
  * (German UI), the export download (BOM, German Excel dialect), a partner's deal export without
  * internal columns, and a malformed upload that stores nothing.
  */
+import { registerImportJobs } from '@konsort/api';
+import { JobRunner } from '@konsort/api/jobs';
 import { importRuns } from '@konsort/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, startTestServer, type TestServer } from './server.ts';
 
 let t: TestServer;
 let manager: string;
+let runner: JobRunner;
 beforeAll(async () => {
   t = await startTestServer();
+  // The import runs on the job runner, as in `pnpm start` (the test server starts no worker).
+  runner = new JobRunner({ db: t.db.db, pollMs: 100 });
+  registerImportJobs(runner, t.db.db);
+  runner.start();
   const m = t.logins.find((l) => l.role === 'manager')!;
   manager = await login(t.url, m.email, m.password);
 });
 afterAll(async () => {
+  await runner?.stop();
   await t?.close();
 });
 
@@ -75,7 +83,7 @@ describe('CSV import wizard', () => {
     const started = await fetch(`${t.url}${location}`, form(manager, { intent: 'start', default: 'skip' }));
     expect(started.status).toBe(302);
     let result = '';
-    // The import runs as a job in the server (a while on a loaded machine). Polled for the
+    // The import runs as a job on the job runner (a while on a loaded machine). Polled for the
     // outcome itself: the page embeds its translations, so a heading word alone proves nothing.
     const done = '2 angelegt, 0 aktualisiert, 0 übersprungen.';
     const deadline = Date.now() + 40_000;
@@ -85,6 +93,10 @@ describe('CSV import wizard', () => {
     }
     expect(result).toContain('2 angelegt, 0 aktualisiert, 0 übersprungen.');
     expect(await page(manager, '/accounts?q=Wizard')).toContain('Wizard Zwei AG');
+    // The user hears of it: a notification that links to the import.
+    const notifications = await page(manager, '/notifications');
+    expect(notifications).toContain('Import abgeschlossen: firmen.csv');
+    expect(notifications).toContain(location);
   });
 
   it('a malformed file comes back with its line and stores no import run', async () => {

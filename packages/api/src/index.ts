@@ -32,6 +32,7 @@ export * from './events.ts';
 export * from './gdpr/gdpr.ts';
 export * from './i18n/messages.ts';
 export * from './imports/imports.ts';
+export { type ImportJobOptions, importJobHandler, registerImportJobs } from './imports/job.ts';
 export * from './integrations/api-keys.ts';
 export * from './invitations/invitations.ts';
 export * from './leads/csv.ts';

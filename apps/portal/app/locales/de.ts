@@ -29,6 +29,8 @@ export const de: Record<TranslationKey, string> = {
   'notifications.kind.registration.submitted': 'Neue Deal-Registrierungen zur Prüfung',
   'notifications.kind.registration.expiring': 'Eine Registrierung läuft bald ab',
   'notifications.kind.registration.expired': 'Eine Registrierung ist abgelaufen',
+  'notifications.kind.import.completed': 'Ein Import von mir ist abgeschlossen',
+  'notifications.kind.import.failed': 'Ein Import von mir ist fehlgeschlagen',
   'discussion.title': 'Diskussion',
   'discussion.empty': 'Noch keine Kommentare.',
   'discussion.body': 'Kommentar',
@@ -126,7 +128,10 @@ export const de: Record<TranslationKey, string> = {
   'import.phase.staging': 'Zeilen werden geprüft und vorbereitet: {{done}} von {{total}}',
   'import.phase.committing': 'Alle Zeilen werden in einer Transaktion gespeichert …',
   'import.stale':
-    'Der Import wurde unterbrochen (der Server wurde beendet). Fortsetzen: nichts wird doppelt gespeichert.',
+    'Der Import wurde nach mehreren Versuchen angehalten. Bitte fortsetzen: nichts wird doppelt gespeichert.',
+  'import.waiting':
+    'Der Server, der diesen Import ausführte, wurde beendet. Ein anderer setzt ihn innerhalb einer Minute automatisch fort; nichts wird doppelt gespeichert.',
+  'import.attempt': 'Versuch {{attempt}}: nach einer Unterbrechung fortgesetzt.',
   'import.resume': 'Fortsetzen',
   'import.result': '{{created}} angelegt, {{updated}} aktualisiert, {{skipped}} übersprungen.',
   'import.failed': 'Es wurde nichts gespeichert.',
@@ -240,11 +245,7 @@ export const de: Record<TranslationKey, string> = {
   'deals.cards': '{{count}} Deals',
   'deals.history': 'Phasenverlauf',
   'deals.changeStage': 'Phase ändern',
-  'deals.lostReasonHint': 'Pflicht beim Wechsel nach „Verloren“: ein Grund aus der Liste.',
-  'deals.lossDialogTitle': 'Deal als verloren schließen',
-  'deals.lossDialogText':
-    '„{{name}}“: Warum wurde der Deal verloren? Offene Angebote laufen ab, Dokumente werden archiviert.',
-  'deals.closeLost': 'Als verloren schließen',
+  'deals.lostReasonHint': 'Nur beim Wechsel nach „Verloren“.',
   'deals.sortAsc': 'aufsteigend',
   'deals.sortDesc': 'absteigend',
   'deals.created': 'angelegt',

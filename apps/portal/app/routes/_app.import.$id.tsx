@@ -6,7 +6,7 @@ import { GeneralErrorBoundary } from '../components/error-boundary.tsx';
 import { FormError } from '../components/form.tsx';
 import { ImportSteps } from '../components/import-steps.tsx';
 import { buttonClass, inputClass, linkClass, PageHeader, secondaryButtonClass } from '../components/ui.tsx';
-import { getImport, scheduleImportJob, startImport, validateImport } from '../utils/api.server.ts';
+import { getImport, startImport, validateImport } from '../utils/api.server.ts';
 import { actionFailure, orResponse, requireUuid } from '../utils/errors.server.ts';
 import { requireInternal } from '../utils/session.server.ts';
 
@@ -46,8 +46,8 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
           : 'skip',
         rows,
       };
-      const run = await startImport(context.db, user, { id, decisions });
-      scheduleImportJob(context.db, user, run.id);
+      // Enqueues the import's job; the server's job runner runs it (and resumes it after a crash).
+      await startImport(context.db, user, { id, decisions });
     }
     return redirect(`/import/${id}`);
   } catch (error) {
@@ -309,7 +309,7 @@ function Progress() {
   const { t } = useTranslation();
   const { run } = useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
-  // Poll while the job runs; without JavaScript the <noscript> refresh does the same.
+  // Poll the job's progress while it runs; without JavaScript the <noscript> refresh does the same.
   useEffect(() => {
     if (run.stale) return;
     const timer = setInterval(() => {
@@ -335,6 +335,14 @@ function Progress() {
           ? t('import.phase.committing')
           : t('import.phase.staging', { done: rowsDone, total: rowsTotal })}
       </p>
+      {run.waiting ? (
+        <p className="mt-2 text-sm text-amber-800" role="status">
+          {t('import.waiting')}
+        </p>
+      ) : null}
+      {run.job && run.job.attempts > 1 && !run.stale ? (
+        <p className="mt-2 text-sm text-slate-600">{t('import.attempt', { attempt: run.job.attempts })}</p>
+      ) : null}
       {run.stale ? (
         <Form method="post" className="mt-3">
           <p className="mb-2 text-amber-800">{t('import.stale')}</p>

@@ -44,6 +44,13 @@ const en = {
   'csv.notValidated': 'Check the file first (validation report).',
   'csv.hasErrors': 'The report lists {{count}} errors: correct the file and upload it again.',
   'csv.changedSinceReport': 'The data changed since the report; nothing was imported. Check the file again.',
+  'csv.commitRejected':
+    'The database refused rows of the file (see the list); nothing was imported. Correct them and import the file again.',
+  'csv.commitReference': 'A record this row refers to (account or owner) no longer exists.',
+  'csv.commitUnique': 'A record with this unique value already exists ({{constraint}}).',
+  'csv.commitRequired': 'A required value is missing ({{constraint}}).',
+  'csv.commitInvalid': 'A value is not allowed here ({{constraint}}).',
+  'csv.commitLines': 'Lines {{from}}–{{to}} together: {{message}}',
   'capture.empty': 'Paste an imprint or an e-mail signature.',
   'errors.csrf': 'The request did not come from this site.',
   'errors.registrationNotSubmitted': 'This registration was already reviewed ({{status}}).',
@@ -192,6 +199,14 @@ const de: Record<MessageKey, string> = {
     'Der Prüfbericht enthält {{count}} Fehler: bitte die Datei korrigieren und erneut hochladen.',
   'csv.changedSinceReport':
     'Die Daten haben sich seit dem Prüfbericht geändert; es wurde nichts importiert. Bitte erneut prüfen.',
+  'csv.commitRejected':
+    'Die Datenbank hat Zeilen der Datei abgelehnt (siehe Liste); es wurde nichts importiert. Bitte korrigieren und die Datei erneut importieren.',
+  'csv.commitReference':
+    'Ein Datensatz, auf den diese Zeile verweist (Firma oder Verantwortlicher), existiert nicht mehr.',
+  'csv.commitUnique': 'Ein Datensatz mit diesem eindeutigen Wert existiert bereits ({{constraint}}).',
+  'csv.commitRequired': 'Ein Pflichtwert fehlt ({{constraint}}).',
+  'csv.commitInvalid': 'Ein Wert ist hier nicht zulässig ({{constraint}}).',
+  'csv.commitLines': 'Zeilen {{from}}–{{to}} zusammen: {{message}}',
   'capture.empty': 'Bitte ein Impressum oder eine E-Mail-Signatur einfügen.',
   'errors.csrf': 'Die Anfrage stammt nicht von dieser Seite.',
   'errors.registrationNotSubmitted': 'Diese Registrierung wurde bereits geprüft ({{status}}).',

@@ -78,15 +78,29 @@ function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
+/** File lines `from`..`to` (inclusive): the commit applies a run chunk by chunk. */
+export interface RowRange {
+  from: number;
+  to: number;
+}
+
+/** The table column (SQL name) a constraint names, e.g. `account_id` of `contacts_account_id_accounts_id_fk`. */
+export function constraintColumn(entity: ImportEntity, constraint: string | undefined): string | null {
+  if (!constraint) return null;
+  const names = Object.keys(entities[entity].columns).sort((a, b) => b.length - a.length);
+  return names.find((c) => constraint.includes(c)) ?? null;
+}
+
 /**
- * Applies the staged rows of `runId`. `actorId` is the staff user the audit entries name.
- * Updates change only the staged columns and only rows where something differs.
+ * Applies the staged rows of `runId` (all, or those of `range`). `actorId` is the staff user the
+ * audit entries name. Updates change only the staged columns and only rows where something differs.
  */
 export async function applyStagedRows(
   tx: Transaction,
   entity: ImportEntity,
   runId: string,
   actorId: string,
+  range?: RowRange,
 ): Promise<CommitCounts> {
   const { table, columns } = entities[entity];
   const names = Object.keys(columns);
@@ -99,7 +113,9 @@ export async function applyStagedRows(
       .join(', ')}) m(col, field)`,
   );
   const populate = sql`jsonb_populate_record(null::${t}, r.data) p`;
-  const staged = (action: 'create' | 'update'): SQL => sql`r.run_id = ${runId} and r.action = ${action}`;
+  const inRange = range ? sql` and r.row_no between ${range.from} and ${range.to}` : sql``;
+  const staged = (action: 'create' | 'update'): SQL =>
+    sql`r.run_id = ${runId} and r.action = ${action}${inRange}`;
 
   // Lock the rows an update targets before reading what differs.
   const differs = sql`exists (select 1 from ${auditMap} where r.data ? m.col and (to_jsonb(x) -> m.col) is distinct from (r.data -> m.col))`;
@@ -111,7 +127,7 @@ export async function applyStagedRows(
       sql`select count(*) filter (where r.action = 'create')::int as created,
             count(*) filter (where r.action = 'update' and exists (select 1 from ${t} x where x.id = r.target_id and ${differs}))::int as updated,
             count(*)::int as total
-          from import_rows r where r.run_id = ${runId}`,
+          from import_rows r where r.run_id = ${runId}${inRange}`,
     ),
   );
   await tx.execute(

@@ -1,22 +1,40 @@
 /**
- * A process killed with SIGKILL in the middle of an import: while staging (after some batches)
- * and inside the commit transaction (rows applied, not committed). Either way the accounts
- * table holds none of the file afterwards, and a rerun finishes it exactly once: no duplicates.
- * The job runs in a child process against PostgreSQL (KONSORT_TEST_DRIVER=postgres) or a PGlite
- * data directory.
+ * The import on the job runner survives its worker. A child process (a portal's job runner)
+ * claims the import job and is killed with SIGKILL while staging (after some batches) or inside
+ * the commit transaction (rows applied, not committed); its lease runs out and another runner
+ * takes the job over by itself — no button — stages only the rows still missing and commits
+ * once. And a runner that is still alive but lost its lease (a paused VM) is fenced: it cannot
+ * commit after the runner that took over. PostgreSQL (KONSORT_TEST_DRIVER=postgres) or PGlite.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { accounts, type DatabaseHandle, importRuns, openDatabase } from '@konsort/db';
+import {
+  accounts,
+  type Database,
+  type DatabaseHandle,
+  importRuns,
+  jobs,
+  notifications,
+  openDatabase,
+} from '@konsort/db';
 import { createTestDatabase, testDriver } from '@konsort/db/testing';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, expect, it } from 'vitest';
+import { type JobLogger, JobRunner } from '../jobs/runner.ts';
 import type { InternalUser } from '../principal.ts';
 import { makeUser } from '../testing/index.ts';
-import { runImportJob, stagedRowCount, startImport, uploadImport, validateImport } from './imports.ts';
+import {
+  getImport,
+  importJobKey,
+  stagedRowCount,
+  startImport,
+  uploadImport,
+  validateImport,
+} from './imports.ts';
+import { registerImportJobs } from './job.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = join(here, '../..');
@@ -26,6 +44,7 @@ afterAll(async () => {
 });
 
 const rows = 1000;
+const leaseMs = 1500;
 
 function csv(tag: string): string {
   const lines = ['Name;Straße;PLZ;Ort;Land'];
@@ -72,25 +91,23 @@ function runChild(
   return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ out, code, signal })));
 }
 
-async function prepare(tag: string) {
-  const target = await database();
-  const handle = await target.open();
-  const { principal } = await makeUser(handle.db, { role: 'rep' });
+/** Upload, report, start: the run is `running` and its job is enqueued, nothing else. */
+async function prepare(db: Database, tag: string) {
+  const { principal } = await makeUser(db, { role: 'rep' });
   const staff = principal as InternalUser;
-  const run = await uploadImport(handle.db, staff, {
+  const run = await uploadImport(db, staff, {
     entity: 'account',
     fileName: `${tag}.csv`,
     contentBase64: Buffer.from(csv(tag)).toString('base64'),
   });
-  const validated = await validateImport(handle.db, staff, { id: run.id, mapping: run.mapping ?? {} });
+  const validated = await validateImport(db, staff, { id: run.id, mapping: run.mapping ?? {} });
   expect(validated.report!.errorCount).toBe(0);
-  await startImport(handle.db, staff, { id: run.id });
-  await target.release(handle);
-  return { target, staff, runId: run.id };
+  await startImport(db, staff, { id: run.id });
+  return { staff, runId: run.id };
 }
 
-async function countTagged(handle: DatabaseHandle, tag: string) {
-  const [row] = await handle.db
+async function countTagged(db: Database, tag: string) {
+  const [row] = await db
     .select({
       n: sql<number>`count(*)::int`,
       distinctNames: sql<number>`count(distinct ${accounts.name})::int`,
@@ -100,42 +117,119 @@ async function countTagged(handle: DatabaseHandle, tag: string) {
   return { n: Number(row!.n), distinctNames: Number(row!.distinctNames) };
 }
 
+async function jobOf(db: Database, runId: string) {
+  const [job] = await db
+    .select()
+    .from(jobs)
+    .where(eq(jobs.dedupeKey, importJobKey(runId)));
+  return job!;
+}
+
+async function notificationsOf(db: Database, userId: string, runId: string) {
+  return db
+    .select({ kind: notifications.kind })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), sql`${notifications.params} ->> 'importId' = ${runId}`));
+}
+
+const quiet: JobLogger = { info: () => {}, warn: () => {}, error: () => {} };
+
 for (const killAt of ['batch:3', 'commit'] as const) {
-  it(`SIGKILL ${killAt === 'commit' ? 'inside the commit transaction' : 'while staging'}: nothing imported, the rerun imports every row once`, async () => {
+  it(`SIGKILL ${killAt === 'commit' ? 'inside the commit transaction' : 'while staging'}: nothing imported; once the lease runs out another runner finishes it, every row once`, async () => {
     const tag = killAt.replace(':', '');
-    const { target, staff, runId } = await prepare(tag);
-    const child = await runChild({
-      ...target.env,
-      IMPORT_RUN_ID: runId,
-      IMPORT_USER_ID: staff.userId,
-      IMPORT_KILL_AT: killAt,
-    });
+    const target = await database();
+    let handle = await target.open();
+    const { staff, runId } = await prepare(handle.db, tag);
+    await target.release(handle);
+
+    const child = await runChild({ ...target.env, IMPORT_KILL_AT: killAt, IMPORT_LEASE_MS: String(leaseMs) });
     expect(child.out).toContain('KILLED');
     expect(child.out).not.toContain('DONE');
 
-    const handle = await target.open();
+    handle = await target.open();
     try {
-      expect(await countTagged(handle, tag)).toEqual({ n: 0, distinctNames: 0 });
-      const [run] = await handle.db.select().from(importRuns).where(eq(importRuns.id, runId));
+      const db = handle.db;
+      expect(await countTagged(db, tag)).toEqual({ n: 0, distinctNames: 0 });
+      const [run] = await db.select().from(importRuns).where(eq(importRuns.id, runId));
       expect(run!.status).toBe('running');
-      if (killAt === 'batch:3') {
-        expect(run!.rowsDone).toBe(300);
-        expect(await stagedRowCount(handle.db, runId)).toBe(300);
-      }
-      // The page offers "resume" once the heartbeat is stale; a live run cannot be started twice.
-      await expect(startImport(handle.db, staff, { id: runId })).rejects.toMatchObject({
+      const orphaned = await jobOf(db, runId);
+      expect(orphaned).toMatchObject({ status: 'pending', attempts: 1, lockedBy: 'crash-child' });
+      expect(orphaned.lockedUntil).not.toBeNull(); // the dead worker's lease, left to run out
+      const alreadyStaged = killAt === 'batch:3' ? 300 : rows;
+      expect(run!.rowsDone).toBe(alreadyStaged);
+      expect(await stagedRowCount(db, runId)).toBe(alreadyStaged);
+      // The job is still there: pressing "start" again is refused, the runner will resume it.
+      await expect(startImport(db, staff, { id: runId })).rejects.toMatchObject({
         key: 'csv.alreadyRunning',
       });
-      await startImport(handle.db, staff, { id: runId }, new Date(Date.now() + 5 * 60_000));
-      const done = await runImportJob(handle.db, staff, runId, { batchSize: 250 });
+      expect((await getImport(db, staff, runId)).stale).toBe(false);
+
+      // Another process's runner: it polls until the dead worker's lease has run out.
+      let stagedByTakeover = 0;
+      const runner = new JobRunner({ db, workerId: 'takeover', pollMs: 100, logger: quiet });
+      registerImportJobs(runner, db, {
+        leaseMs,
+        run: {
+          batchSize: 250,
+          onBatch: (_done, stagedNow) => {
+            stagedByTakeover = stagedNow;
+          },
+        },
+      });
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline && (await jobOf(db, runId)).status === 'pending') {
+        await runner.drain();
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(await jobOf(db, runId)).toMatchObject({ status: 'done', attempts: 2, lockedBy: 'takeover' });
+      const [done] = await db.select().from(importRuns).where(eq(importRuns.id, runId));
       expect(done).toMatchObject({ status: 'completed', createdCount: rows, rowsDone: rows });
-      expect(await countTagged(handle, tag)).toEqual({ n: rows, distinctNames: rows });
-      expect(await stagedRowCount(handle.db, runId)).toBe(0);
-      // A second run of the job after completion changes nothing.
-      await runImportJob(handle.db, staff, runId);
-      expect((await countTagged(handle, tag)).n).toBe(rows);
+      // Chunks the dead worker staged were not staged again.
+      expect(stagedByTakeover).toBe(rows - alreadyStaged);
+      expect(await countTagged(db, tag)).toEqual({ n: rows, distinctNames: rows });
+      expect(await stagedRowCount(db, runId)).toBe(0);
+      expect(await notificationsOf(db, staff.userId, runId)).toEqual([{ kind: 'import.completed' }]);
+      // A further drain finds nothing to do.
+      expect(await runner.drain()).toBe(0);
+      expect((await countTagged(db, tag)).n).toBe(rows);
     } finally {
       await target.release(handle);
     }
   }, 120_000);
 }
+
+it('a runner that lost its lease (paused, not dead) cannot commit after the one that took over', async () => {
+  const handle = await createTestDatabase();
+  cleanups.push(() => handle.destroy());
+  const db = handle.db;
+  const tag = 'paused';
+  const { staff, runId } = await prepare(db, tag);
+  const warnings: string[] = [];
+  const logger: JobLogger = { info: () => {}, warn: (_o, msg) => warnings.push(msg), error: () => {} };
+  // B's clock is an hour ahead: to it, A's lease ran out long ago.
+  const b = new JobRunner({ db, workerId: 'B', logger, clock: () => new Date(Date.now() + 3_600_000) });
+  registerImportJobs(b, db, { run: { batchSize: 100 } });
+  const a = new JobRunner({ db, workerId: 'A', logger });
+  let batches = 0;
+  let aCommitted = false;
+  registerImportJobs(a, db, {
+    run: {
+      batchSize: 100,
+      async onBatch() {
+        // A stalls after its third batch; meanwhile B claims the job and finishes the import.
+        if (++batches === 3) expect(await b.drain()).toBe(1);
+      },
+      afterApply() {
+        aCommitted = true;
+      },
+    },
+  });
+  expect(await a.drain()).toBe(1);
+  expect(aCommitted).toBe(false);
+  expect(warnings).toContain('job lease lost; another worker has it');
+  expect(await jobOf(db, runId)).toMatchObject({ status: 'done', lockedBy: 'B' });
+  const [run] = await db.select().from(importRuns).where(eq(importRuns.id, runId));
+  expect(run).toMatchObject({ status: 'completed', createdCount: rows });
+  expect(await countTagged(db, tag)).toEqual({ n: rows, distinctNames: rows });
+  expect(await notificationsOf(db, staff.userId, runId)).toEqual([{ kind: 'import.completed' }]);
+}, 120_000);

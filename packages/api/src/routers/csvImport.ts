@@ -3,7 +3,6 @@ import {
   getImport,
   listImports,
   mappingInput,
-  scheduleImportJob,
   startImport,
   startImportInput,
   uploadImport,
@@ -22,10 +21,8 @@ export const csvImportRouter = {
   validate: userProcedure
     .input(mappingInput)
     .mutation(({ ctx, input }) => validateImport(ctx.db, ctx.principal, input, ctx.locale)),
-  /** Starts the job in the background; `byId` reports its progress. */
-  start: userProcedure.input(startImportInput).mutation(async ({ ctx, input }) => {
-    const run = await startImport(ctx.db, ctx.principal, input);
-    scheduleImportJob(ctx.db, ctx.principal, run.id);
-    return run;
-  }),
+  /** Enqueues the import's job (the portal's job runner runs it); `byId` reports its progress. */
+  start: userProcedure
+    .input(startImportInput)
+    .mutation(({ ctx, input }) => startImport(ctx.db, ctx.principal, input)),
 } satisfies TRPCRouterRecord;
