@@ -245,7 +245,11 @@ export const de: Record<TranslationKey, string> = {
   'deals.cards': '{{count}} Deals',
   'deals.history': 'Phasenverlauf',
   'deals.changeStage': 'Phase ändern',
-  'deals.lostReasonHint': 'Nur beim Wechsel nach „Verloren“.',
+  'deals.lostReasonHint': 'Pflicht beim Wechsel nach „Verloren“: ein Grund aus der Liste.',
+  'deals.lossDialogTitle': 'Deal als verloren schließen',
+  'deals.lossDialogText':
+    '„{{name}}“: Warum wurde der Deal verloren? Offene Angebote laufen ab, Dokumente werden archiviert.',
+  'deals.closeLost': 'Als verloren schließen',
   'deals.sortAsc': 'aufsteigend',
   'deals.sortDesc': 'absteigend',
   'deals.created': 'angelegt',
