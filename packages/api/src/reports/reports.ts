@@ -10,6 +10,11 @@
  *    cycle length = mean days from created to closed over won deals;
  *  - coverage = open pipeline closing in the range ÷ (target − won), per currency; null without a gap;
  *  - forecast per month = won in that month + weighted open deals expected to close in it.
+ *
+ * The open-pipeline and won figures by owner, stage and month are read from
+ * `opportunity_pipeline_totals` (decision 019): running totals the database keeps in the same
+ * transaction as every deal change, so they are exactly what a scan of the deals would give.
+ * The partner grouping, the Gantt chart and the closed-deal KPIs still read the deals.
  */
 import {
   accounts,
@@ -19,6 +24,7 @@ import {
   opportunityShares,
   partnerOrgs,
   salesTargets,
+  opportunityPipelineTotals as totals,
   users,
 } from '@konsort/db';
 import { and, asc, eq, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
@@ -72,11 +78,56 @@ const count = (filter?: SQL) =>
   filter ? sql<number>`(count(*) filter (where ${filter}))::int` : sql<number>`count(*)::int`;
 const isOpen = sql`${opportunities.stage} in ('lead', 'qualified', 'proposal', 'negotiation')`;
 const weighted = money(sql`round(sum(${opportunities.amountMinor} * ${opportunities.probability}) / 100.0)`);
-const closedMonth = sql<string>`to_char(${opportunities.closedAt} at time zone ${sql.raw(`'${TZ}'`)}, 'YYYY-MM')`;
 
 function closedWithin(range: Range): SQL {
   return sql`${opportunities.closedAt} >= (${range.startDay}::timestamp at time zone ${sql.raw(`'${TZ}'`)}) and ${opportunities.closedAt} < (${range.endDay}::timestamp at time zone ${sql.raw(`'${TZ}'`)})`;
 }
+/**
+ * The totals queries are prepared once per database and shape (with or without an owner or a
+ * range), their values bound as placeholders: the statements are a few milliseconds, so
+ * building the SQL on every call would be a good part of a report's cost.
+ */
+const preparedQueries = new WeakMap<object, Map<string, unknown>>();
+function prepared<T>(db: Database, key: string, build: () => T): T {
+  let forDb = preparedQueries.get(db);
+  if (!forDb) {
+    forDb = new Map();
+    preparedQueries.set(db, forDb);
+  }
+  let query = forDb.get(key) as T | undefined;
+  if (!query) {
+    query = build();
+    forDb.set(key, query);
+  }
+  return query;
+}
+/** Placeholder values of a totals query: the owner and the range's first days (YYYY-MM-DD). */
+function totalsParams(owner: string | null, range: Range | null) {
+  return {
+    owner: owner ?? undefined,
+    start: range?.startDay,
+    end: range?.endDay,
+    fromMonth: range ? Number(range.from.replace('-', '')) : undefined,
+    toMonth: range ? Number(range.to.replace('-', '')) : undefined,
+  };
+}
+const shapeOf = (owner: string | null, range: Range | null) =>
+  `${owner ? 'owner' : 'all'}.${range ? 'range' : 'open'}`;
+/** Totals rows in the range: `month` is a first day, so month granularity is exact. */
+const totalsWithin = sql`${totals.month} >= ${sql.placeholder('start')}::date and ${totals.month} < ${sql.placeholder('end')}::date`;
+const totalsOpen = sql`${totals.stage} in ('lead', 'qualified', 'proposal', 'negotiation')`;
+const totalsOwnedBy = (owner: string | null) =>
+  owner ? eq(totals.ownerId, sql.placeholder('owner')) : undefined;
+/** The totals hold deltas: a key whose deals all left it sums to zero deals and is no group. */
+const totalsHaveDeals = sql`sum(${totals.deals}) > 0`;
+const totalsMonth = sql<string | null>`to_char(${totals.month}::timestamp, 'YYYY-MM')`;
+const totalsMeasures = () => ({
+  currency: totals.currency,
+  count: sql<number>`sum(${totals.deals})::int`.as('count'),
+  amountMinor: money(sql`sum(${totals.amountMinor})`).as('amount_minor'),
+  weightedMinor: money(sql`round(sum(${totals.weightedRaw}) / 100.0)`).as('weighted_minor'),
+});
+
 function closingWithin(range: Range): SQL {
   return sql`${opportunities.expectedCloseDate} >= ${range.startDay}::date and ${opportunities.expectedCloseDate} < ${range.endDay}::date`;
 }
@@ -111,6 +162,9 @@ export async function pipelineReport(
       ownedBy(owner),
       range ? closingWithin(range) : undefined,
     );
+    const totalsWhere = and(totalsOpen, totalsOwnedBy(owner), range ? totalsWithin : undefined);
+    const params = totalsParams(owner, range);
+    const shape = `${input.groupBy}.${shapeOf(owner, range)}`;
     // Aliased: the owner and partner groupings read them back from a subquery.
     const measures = {
       currency: opportunities.currency,
@@ -121,11 +175,15 @@ export async function pipelineReport(
     let rows: PipelineRow[];
     switch (input.groupBy) {
       case 'stage': {
-        const found = await db
-          .select({ key: opportunities.stage, ...measures })
-          .from(opportunities)
-          .where(where)
-          .groupBy(opportunities.stage, opportunities.currency);
+        const found = await prepared(db, `pipeline.${shape}`, () =>
+          db
+            .select({ key: totals.stage, ...totalsMeasures() })
+            .from(totals)
+            .where(totalsWhere)
+            .groupBy(totals.stage, totals.currency)
+            .having(totalsHaveDeals)
+            .prepare(`report_pipeline_${shape}`),
+        ).execute(params);
         const order = new Map<string, number>(openStages.map((s, i) => [s, i]));
         rows = found
           .map((r) => ({ ...r, label: r.key }))
@@ -133,36 +191,43 @@ export async function pipelineReport(
         break;
       }
       case 'month': {
-        const month = sql<string | null>`to_char(${opportunities.expectedCloseDate}::timestamp, 'YYYY-MM')`;
-        const found = await db
-          .select({ key: month, ...measures })
-          .from(opportunities)
-          .where(where)
-          .groupBy(month, opportunities.currency)
-          .orderBy(sql`1 asc nulls last`, opportunities.currency);
+        const found = await prepared(db, `pipeline.${shape}`, () =>
+          db
+            .select({ key: totalsMonth, ...totalsMeasures() })
+            .from(totals)
+            .where(totalsWhere)
+            .groupBy(totals.month, totals.currency)
+            .having(totalsHaveDeals)
+            .orderBy(sql`1 asc nulls last`, totals.currency)
+            .prepare(`report_pipeline_${shape}`),
+        ).execute(params);
         rows = found.map((r) => ({ ...r, label: r.key }));
         break;
       }
       case 'owner': {
         // Aggregate first, then name the owners: the join runs per group, not per deal.
-        const agg = db
-          .select({ ownerId: opportunities.ownerId, ...measures })
-          .from(opportunities)
-          .where(where)
-          .groupBy(opportunities.ownerId, opportunities.currency)
-          .as('agg');
-        rows = await db
-          .select({
-            key: agg.ownerId,
-            label: users.name,
-            currency: agg.currency,
-            count: agg.count,
-            amountMinor: agg.amountMinor,
-            weightedMinor: agg.weightedMinor,
-          })
-          .from(agg)
-          .innerJoin(users, eq(users.id, agg.ownerId))
-          .orderBy(asc(users.name), asc(agg.currency));
+        rows = await prepared(db, `pipeline.${shape}`, () => {
+          const agg = db
+            .select({ ownerId: totals.ownerId, ...totalsMeasures() })
+            .from(totals)
+            .where(totalsWhere)
+            .groupBy(totals.ownerId, totals.currency)
+            .having(totalsHaveDeals)
+            .as('agg');
+          return db
+            .select({
+              key: agg.ownerId,
+              label: users.name,
+              currency: agg.currency,
+              count: agg.count,
+              amountMinor: agg.amountMinor,
+              weightedMinor: agg.weightedMinor,
+            })
+            .from(agg)
+            .innerJoin(users, eq(users.id, agg.ownerId))
+            .orderBy(asc(users.name), asc(agg.currency))
+            .prepare(`report_pipeline_${shape}`);
+        }).execute(params);
         break;
       }
       case 'partner': {
@@ -197,37 +262,41 @@ export async function ganttReport(database: Database, principal: Principal, inpu
   const owner = ownerOf(principal, input.ownerId);
   const range = input.from || input.to ? resolveRange(input) : null;
   return withPrincipalDb(database, principal, async (db) => {
-    const found = await db
-      .select({
-        id: opportunities.id,
-        name: opportunities.name,
-        stage: opportunities.stage,
-        amountMinor: opportunities.amountMinor,
-        currency: opportunities.currency,
-        probability: opportunities.probability,
-        start: sql<string>`to_char(${opportunities.createdAt} at time zone ${sql.raw(`'${TZ}'`)}, 'YYYY-MM-DD')`,
-        end: sql<string>`to_char(${opportunities.expectedCloseDate}::timestamp, 'YYYY-MM-DD')`,
-        accountName: accounts.name,
-        ownerName: users.name,
-      })
-      .from(opportunities)
-      .innerJoin(accounts, eq(accounts.id, opportunities.accountId))
-      .innerJoin(users, eq(users.id, opportunities.ownerId))
-      .where(
-        and(
-          isNull(opportunities.archivedAt),
-          isOpen,
-          isNotNull(opportunities.expectedCloseDate),
-          ownedBy(owner),
-          // A bar is in the window when it overlaps it.
-          range ? sql`${opportunities.expectedCloseDate} >= ${range.startDay}::date` : undefined,
-          range
-            ? sql`${opportunities.createdAt} < (${range.endDay}::timestamp at time zone ${sql.raw(`'${TZ}'`)})`
-            : undefined,
-        ),
-      )
-      .orderBy(asc(opportunities.expectedCloseDate), asc(opportunities.id))
-      .limit(input.limit + 1);
+    const shape = shapeOf(owner, range);
+    const found = await prepared(db, `gantt.${shape}`, () =>
+      db
+        .select({
+          id: opportunities.id,
+          name: opportunities.name,
+          stage: opportunities.stage,
+          amountMinor: opportunities.amountMinor,
+          currency: opportunities.currency,
+          probability: opportunities.probability,
+          start: sql<string>`to_char(${opportunities.createdAt} at time zone ${sql.raw(`'${TZ}'`)}, 'YYYY-MM-DD')`,
+          end: sql<string>`to_char(${opportunities.expectedCloseDate}::timestamp, 'YYYY-MM-DD')`,
+          accountName: accounts.name,
+          ownerName: users.name,
+        })
+        .from(opportunities)
+        .innerJoin(accounts, eq(accounts.id, opportunities.accountId))
+        .innerJoin(users, eq(users.id, opportunities.ownerId))
+        .where(
+          and(
+            isNull(opportunities.archivedAt),
+            isOpen,
+            isNotNull(opportunities.expectedCloseDate),
+            owner ? eq(opportunities.ownerId, sql.placeholder('owner')) : undefined,
+            // A bar is in the window when it overlaps it.
+            range ? sql`${opportunities.expectedCloseDate} >= ${sql.placeholder('start')}::date` : undefined,
+            range
+              ? sql`${opportunities.createdAt} < (${sql.placeholder('end')}::timestamp at time zone ${sql.raw(`'${TZ}'`)})`
+              : undefined,
+          ),
+        )
+        .orderBy(asc(opportunities.expectedCloseDate), asc(opportunities.id))
+        .limit(sql.placeholder('limit'))
+        .prepare(`report_gantt_${shape}`),
+    ).execute({ ...totalsParams(owner, range), limit: input.limit + 1 });
     return { rows: found.slice(0, input.limit), truncated: found.length > input.limit };
   });
 }
@@ -271,15 +340,19 @@ export async function kpiReport(database: Database, principal: Principal, input:
           ),
         )
         .groupBy(opportunities.currency),
-      db
-        .select({
-          currency: opportunities.currency,
-          openMinor: money(sql`sum(${opportunities.amountMinor})`),
-          weightedOpenMinor: weighted,
-        })
-        .from(opportunities)
-        .where(and(isNull(opportunities.archivedAt), isOpen, closingWithin(range), ownedBy(owner)))
-        .groupBy(opportunities.currency),
+      prepared(db, `kpi.open.${shapeOf(owner, range)}`, () =>
+        db
+          .select({
+            currency: totals.currency,
+            openMinor: money(sql`sum(${totals.amountMinor})`),
+            weightedOpenMinor: money(sql`round(sum(${totals.weightedRaw}) / 100.0)`),
+          })
+          .from(totals)
+          .where(and(totalsOpen, totalsWithin, totalsOwnedBy(owner)))
+          .groupBy(totals.currency)
+          .having(totalsHaveDeals)
+          .prepare(`report_kpi_open_${shapeOf(owner, range)}`),
+      ).execute(totalsParams(owner, range)),
       db
         .select({
           currency: salesTargets.currency,
@@ -337,45 +410,56 @@ export async function forecastReport(database: Database, principal: Principal, i
   const owner = ownerOf(principal, input.ownerId);
   const range = resolveRange(input);
   return withPrincipalDb(database, principal, async (db) => {
-    const closeMonth = sql<string>`to_char(${opportunities.expectedCloseDate}::timestamp, 'YYYY-MM')`;
+    const month = totalsMonth as SQL<string>;
     const targetMonth = sql<string>`${salesTargets.year}::text || '-' || lpad(${salesTargets.month}::text, 2, '0')`;
+    const shape = shapeOf(owner, range);
+    const params = totalsParams(owner, range);
     const [won, open, targets] = await Promise.all([
-      db
-        .select({
-          month: closedMonth,
-          currency: opportunities.currency,
-          amount: money(sql`sum(${opportunities.amountMinor})`),
-        })
-        .from(opportunities)
-        .where(
-          and(
-            isNull(opportunities.archivedAt),
-            isNotNull(opportunities.closedAt),
-            eq(opportunities.stage, 'won'),
-            closedWithin(range),
-            ownedBy(owner),
-          ),
-        )
-        .groupBy(closedMonth, opportunities.currency),
-      db
-        .select({
-          month: closeMonth,
-          currency: opportunities.currency,
-          amount: money(sql`sum(${opportunities.amountMinor})`),
-          weighted,
-        })
-        .from(opportunities)
-        .where(and(isNull(opportunities.archivedAt), isOpen, closingWithin(range), ownedBy(owner)))
-        .groupBy(closeMonth, opportunities.currency),
-      db
-        .select({
-          month: targetMonth,
-          currency: salesTargets.currency,
-          amount: money(sql`sum(${salesTargets.amountMinor})`),
-        })
-        .from(salesTargets)
-        .where(and(targetWithin(range), owner ? eq(salesTargets.userId, owner) : undefined))
-        .groupBy(salesTargets.year, salesTargets.month, salesTargets.currency),
+      // Won by closing month (Berlin), open by expected-close month: both from the totals.
+      prepared(db, `forecast.won.${shape}`, () =>
+        db
+          .select({
+            month,
+            currency: totals.currency,
+            amount: money(sql`sum(${totals.amountMinor})`),
+          })
+          .from(totals)
+          .where(and(sql`${totals.stage} = 'won'`, totalsWithin, totalsOwnedBy(owner)))
+          .groupBy(totals.month, totals.currency)
+          .having(totalsHaveDeals)
+          .prepare(`report_forecast_won_${shape}`),
+      ).execute(params),
+      prepared(db, `forecast.open.${shape}`, () =>
+        db
+          .select({
+            month,
+            currency: totals.currency,
+            amount: money(sql`sum(${totals.amountMinor})`),
+            weighted: money(sql`round(sum(${totals.weightedRaw}) / 100.0)`),
+          })
+          .from(totals)
+          .where(and(totalsOpen, totalsWithin, totalsOwnedBy(owner)))
+          .groupBy(totals.month, totals.currency)
+          .having(totalsHaveDeals)
+          .prepare(`report_forecast_open_${shape}`),
+      ).execute(params),
+      prepared(db, `forecast.targets.${shape}`, () =>
+        db
+          .select({
+            month: targetMonth,
+            currency: salesTargets.currency,
+            amount: money(sql`sum(${salesTargets.amountMinor})`),
+          })
+          .from(salesTargets)
+          .where(
+            and(
+              sql`(${salesTargets.year} * 100 + ${salesTargets.month}) between ${sql.placeholder('fromMonth')} and ${sql.placeholder('toMonth')}`,
+              owner ? eq(salesTargets.userId, sql.placeholder('owner')) : undefined,
+            ),
+          )
+          .groupBy(salesTargets.year, salesTargets.month, salesTargets.currency)
+          .prepare(`report_forecast_targets_${shape}`),
+      ).execute(params),
     ]);
     const currencies = [...new Set([...won, ...open, ...targets].map((r) => r.currency))].sort();
     const rows: ForecastRow[] = [];
