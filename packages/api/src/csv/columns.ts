@@ -257,6 +257,13 @@ export const csvColumns: Record<ImportEntity, CsvField[]> = {
       aliases: ['abschlussdatum', 'abschluss', 'closedate', 'expectedclose', 'closingdate'],
       kind: 'date',
     },
+    {
+      // Won and lost deals: the day they closed (empty on import: the day of the import).
+      key: 'closedAt',
+      label: { de: 'Abgeschlossen am', en: 'Closed on' },
+      aliases: ['geschlossenam', 'closedon', 'closingday'],
+      kind: 'date',
+    },
     owner,
     {
       key: 'source',

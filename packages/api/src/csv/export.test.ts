@@ -89,13 +89,14 @@ describe('deal export', () => {
       'Margin',
       'Business type',
       'Expected close',
+      'Closed on',
       'Owner (e-mail)',
       'Source',
       'Description',
       'Loss reason',
     ]);
     expect(rows.map((r) => r[1])).toEqual(['Geteilt', 'Intern']);
-    expect(rows[0]!.slice(2, 11)).toEqual([
+    expect(rows[0]!.slice(2, 12)).toEqual([
       'Export Eins GmbH',
       'proposal',
       '1234.56',
@@ -104,9 +105,10 @@ describe('deal export', () => {
       '987.65',
       'new',
       '2026-12-31',
+      '', // still open: no closing day
       repEmail,
     ]);
-    expect(rows[0]![11]).toBe('Messe');
+    expect(rows[0]![12]).toBe('Messe');
   });
 
   it('excel-de: `;`, decimal comma, 31.12.2026, German header', async () => {

@@ -43,6 +43,8 @@ export type ExportFilters = {
 export type CsvDialectName = CsvDialect;
 
 const pageSize = 200;
+/** The day a deal closed, as the sales team reads it (YYYY-MM-DD). */
+const berlinDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' });
 
 /** The columns this principal gets: internal ones only for staff. */
 export function exportColumns(principal: Principal, entity: ImportEntity): CsvField[] {
@@ -138,6 +140,7 @@ async function opportunityCells(db: Database, principal: Principal, ids: string[
           margin: formatMoneyCell(o.marginMinor ?? null, o.currency, dialect),
           businessType: o.businessType,
           expectedCloseDate: formatDateCell(o.expectedCloseDate, dialect),
+          closedAt: formatDateCell(o.closedAt ? berlinDay.format(o.closedAt) : null, dialect),
           ownerEmail: ownerEmail ?? '',
           source: o.source ?? '',
           description: o.description ?? '',

@@ -6,9 +6,9 @@
 import { accounts, contacts, type Database, type ImportEntity, type Locale, users } from '@konsort/db';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { z } from 'zod';
+import { readSetting, type Settings } from '../automation/settings.ts';
 import { type CsvField, csvColumns, enumValue, importableFields } from '../csv/columns.ts';
 import { parseDateCell, parseMoneyCell } from '../csv/values.ts';
-import { readSetting, type Settings } from '../automation/settings.ts';
 import { translate } from '../i18n/messages.ts';
 import { defaultProbability } from '../opportunities/stages.ts';
 import { can } from '../policy/index.ts';
@@ -321,6 +321,14 @@ export function rowValidator(options: {
             lostReason,
           };
         } else addIssues(result.error);
+      }
+
+      // A closed deal keeps the day it closed (our export writes it); without one it closes today.
+      if (entity === 'opportunity' && parsed && mapped('closedAt') && cell('closedAt') !== '') {
+        const day = parseDateCell(cell('closedAt'));
+        if (!day) fail('closedAt', 'csv.date');
+        // Noon UTC: the same day in every European time zone.
+        else if (parsed.closedAt) parsed.closedAt = `${day}T12:00:00.000Z`;
       }
 
       function addIssues(error: z.ZodError) {
