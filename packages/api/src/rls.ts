@@ -1,5 +1,4 @@
-import { type Database, transactionWithPreamble } from '@konsort/db';
-import { sql } from 'drizzle-orm';
+import { type Database, transactionWithSettings } from '@konsort/db';
 import type { Principal } from './principal.ts';
 
 /** The transactions opened here, with the identity they carry (weak: they end with the request). */
@@ -16,7 +15,7 @@ const scopedIdentity = new WeakMap<object, string>();
  * the transaction, so a pooled connection never keeps a partner's identity.
  *
  * `pipeline` (reads only: the tRPC queries) sends BEGIN, the identity and the first query in
- * one round trip on PostgreSQL; see `transactionWithPreamble` for why that is safe.
+ * one round trip on PostgreSQL; see `transactionWithSettings` for why that is safe.
  */
 export async function withPrincipalDb<T>(
   db: Database,
@@ -29,8 +28,15 @@ export async function withPrincipalDb<T>(
   // Already inside this principal's transaction (the tRPC middleware opened it, the domain
   // function asks again): nesting would only add a savepoint and set the same identity twice.
   if (scopedIdentity.get(db) === identity) return fn(db);
-  const preamble = sql`select set_config('konsort.partner_org_id', ${principal.partnerOrgId}, true), set_config('konsort.user_id', ${principal.userId}, true), set_config('role', 'konsort_partner', true)`;
-  return transactionWithPreamble(db, preamble, { pipeline: options.pipeline ?? false }, (tx) => {
+  const settings = {
+    'konsort.partner_org_id': principal.partnerOrgId,
+    'konsort.user_id': principal.userId,
+    role: 'konsort_partner',
+    // Planned once per connection, not per call: row-level security makes planning cost more
+    // than running the partner's share-bounded queries (decision 021).
+    plan_cache_mode: 'force_generic_plan',
+  };
+  return transactionWithSettings(db, settings, { pipeline: options.pipeline ?? false }, (tx) => {
     scopedIdentity.set(tx, identity);
     // A transaction is a database for the domain functions: their own transactions nest as savepoints.
     return fn(tx as unknown as Database);

@@ -137,4 +137,4 @@ export function pgErrorOf(error: unknown): PgErrorInfo | undefined {
   return undefined;
 }
 
-export { type PipelineOptions, transactionWithPreamble } from './pipelined.ts';
+export { type PipelineOptions, transactionWithSettings } from './pipelined.ts';

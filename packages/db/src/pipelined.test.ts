@@ -1,7 +1,8 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partnerOrgs, transactionWithPreamble } from './index.ts';
-import { createTestDatabase, type TestDatabase } from './testing.ts';
+import { type DatabaseHandle, openDatabase, partnerOrgs, transactionWithSettings } from './index.ts';
+import { createTestDatabase, type TestDatabase, testDriver } from './testing.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -11,70 +12,54 @@ afterAll(async () => {
   await t?.destroy();
 });
 
-const identity = (who: string, extra = sql``) =>
-  sql`select set_config('konsort.test_who', ${who}, true)${extra}`;
+type Executor = { execute: (q: ReturnType<typeof sql>) => Promise<unknown> };
 
-async function setting(db: { execute: (q: ReturnType<typeof sql>) => Promise<unknown> }) {
+async function setting(db: Executor): Promise<string | null> {
   const r = (await db.execute(sql`select current_setting('konsort.test_who', true) as who`)) as unknown as
     | { rows: { who: string | null }[] }
     | { who: string | null }[];
   const rows = Array.isArray(r) ? r : r.rows;
-  return rows[0]?.who ?? null;
+  return rows[0]?.who || null;
 }
 
-describe('transactionWithPreamble', () => {
+const who = (name: string) => ({ 'konsort.test_who': name });
+
+describe('transactionWithSettings', () => {
   for (const pipeline of [true, false]) {
-    it(`runs the preamble before the first query and ends it with the transaction (pipeline ${pipeline})`, async () => {
-      const seen = await transactionWithPreamble(t.db, identity('anna'), { pipeline }, (tx) => setting(tx));
-      expect(seen).toBe('anna');
-      // The connection went back to the pool without the identity.
-      for (let i = 0; i < 12; i++) expect(await setting(t.db)).toBeOneOf([null, '']);
+    it(`sets them before the first query and ends them with the transaction (pipeline ${pipeline})`, async () => {
+      expect(await transactionWithSettings(t.db, who('anna'), { pipeline }, (tx) => setting(tx))).toBe(
+        'anna',
+      );
+      // Every pooled connection is back without them.
+      const after = await Promise.all(Array.from({ length: 12 }, () => setting(t.db)));
+      expect(after.every((v) => v === null)).toBe(true);
     });
   }
 
-  it('sends a read ahead of a slow preamble only on PostgreSQL, and the read still sees it', async () => {
-    const started = performance.now();
-    let calledAfter = -1;
-    const seen = await transactionWithPreamble(
-      t.db,
-      identity('bruno', sql`, pg_sleep(0.3)`),
-      { pipeline: true },
-      (tx) => {
-        calledAfter = performance.now() - started;
-        return setting(tx);
-      },
-    );
-    expect(seen).toBe('bruno');
-    if (t.driver === 'postgres') expect(calledAfter).toBeLessThan(250);
-    else expect(calledAfter).toBeGreaterThanOrEqual(290);
+  it('refuses a name or value that could not be written as a literal', async () => {
+    const refused: Record<string, string>[] = [
+      { "konsort.x'": 'a' },
+      { 'konsort.x': "a', true); drop table users; --" },
+    ];
+    for (const settings of refused) {
+      await expect(
+        transactionWithSettings(t.db, settings, { pipeline: true }, async () => 1),
+      ).rejects.toThrow(/refused setting/);
+    }
   });
 
-  it('waits for the preamble before a write', async () => {
-    const started = performance.now();
-    let calledAfter = -1;
-    await transactionWithPreamble(
-      t.db,
-      identity('carla', sql`, pg_sleep(0.3)`),
-      { pipeline: false },
-      async () => {
-        calledAfter = performance.now() - started;
-      },
-    );
-    expect(calledAfter).toBeGreaterThanOrEqual(290);
-  });
-
-  it('throws away a pipelined read whose preamble failed', async () => {
+  it('throws away a pipelined read whose opening failed, and keeps the connection usable', async () => {
     await expect(
-      transactionWithPreamble(t.db, sql`select 1/0`, { pipeline: true }, async (tx) => {
+      transactionWithSettings(t.db, { role: 'konsort_no_such_role' }, { pipeline: true }, async (tx) => {
         await tx.execute(sql`select 1`).catch(() => {});
         return 'leaked';
       }),
     ).rejects.toThrow();
-    expect(await setting(t.db)).toBeOneOf([null, '']);
+    expect(await setting(t.db)).toBeNull();
   });
 
-  it('commits writes, rolls back a failed one, and nests savepoints', async () => {
-    await transactionWithPreamble(t.db, identity('dora'), { pipeline: false }, async (tx) => {
+  it('commits writes, rolls a failed one back, and nests savepoints', async () => {
+    await transactionWithSettings(t.db, who('dora'), { pipeline: false }, async (tx) => {
       await tx.insert(partnerOrgs).values({ name: 'Pipelined Kept', kind: 'dealer' });
       await expect(
         tx.transaction(async (inner) => {
@@ -91,7 +76,7 @@ describe('transactionWithPreamble', () => {
       expect(await setting(tx)).toBe('dora');
     });
     await expect(
-      transactionWithPreamble(t.db, identity('emil'), { pipeline: false }, async (tx) => {
+      transactionWithSettings(t.db, who('emil'), { pipeline: false }, async (tx) => {
         await tx.insert(partnerOrgs).values({ name: 'Pipelined Rolled Back', kind: 'dealer' });
         throw new Error('outer fails');
       }),
@@ -103,11 +88,82 @@ describe('transactionWithPreamble', () => {
     expect(names).toEqual(['Pipelined Deeper Kept', 'Pipelined Inner Kept', 'Pipelined Kept']);
   });
 
-  it('keeps the pool usable under many concurrent pipelined reads', async () => {
-    const who = Array.from({ length: 60 }, (_, i) => `user-${i}`);
+  it('keeps each of many concurrent transactions to its own settings', async () => {
+    const names = Array.from({ length: 60 }, (_, i) => `user-${i}`);
     const seen = await Promise.all(
-      who.map((w) => transactionWithPreamble(t.db, identity(w), { pipeline: true }, (tx) => setting(tx))),
+      names.map((n, i) =>
+        transactionWithSettings(t.db, who(n), { pipeline: i % 2 === 0 }, (tx) => setting(tx)),
+      ),
     );
-    expect(seen).toEqual(who);
+    expect(seen).toEqual(names);
   });
+
+  /**
+   * The round trips themselves, through a proxy that holds every answer from the server back
+   * for DELAY ms: a pipelined read costs one, a write three (opening, query, COMMIT).
+   */
+  // PostgreSQL only (test:system): PGlite runs in-process, without round trips.
+  it.skipIf(testDriver() !== 'postgres')(
+    'a pipelined read takes one round trip, a write waits for each',
+    async () => {
+      const DELAY = 150;
+      if (t.raw.kind !== 'postgres') throw new Error('expected PostgreSQL');
+      const url = new URL(t.raw.url);
+      const proxy = await delayingProxy(DELAY, url.hostname, Number(url.port || 5432));
+      let slow: DatabaseHandle | undefined;
+      try {
+        url.host = `127.0.0.1:${proxy.port}`;
+        slow = await openDatabase({ url: url.toString(), migrate: false, maxConnections: 1 });
+        await slow.db.execute(sql`select 1`); // connect (several round trips) before timing
+        const time = async (pipeline: boolean) => {
+          const started = performance.now();
+          const seen = await transactionWithSettings(slow!.db, who('fritz'), { pipeline }, (tx) =>
+            setting(tx),
+          );
+          expect(seen).toBe('fritz');
+          return (performance.now() - started) / DELAY;
+        };
+        const read = await time(true);
+        const write = await time(false);
+        expect(read).toBeGreaterThanOrEqual(0.9);
+        expect(read).toBeLessThan(1.9);
+        expect(write).toBeGreaterThanOrEqual(2.9);
+      } finally {
+        await slow?.close();
+        await proxy.close();
+      }
+    },
+  );
 });
+
+/** A TCP proxy to PostgreSQL that delays what the server sends by `delay` ms. */
+async function delayingProxy(
+  delay: number,
+  host: string,
+  port: number,
+): Promise<{ port: number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = connect(port, host);
+    sockets.add(client).add(upstream);
+    client.on('data', (chunk) => upstream.write(chunk));
+    upstream.on('data', (chunk) => setTimeout(() => client.writable && client.write(chunk), delay));
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', end).on('error', end);
+    upstream.on('close', end).on('error', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('proxy has no port');
+  return {
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,12 +1,12 @@
-import { is, type SQL } from 'drizzle-orm';
-import { type PgDialect, PgTransaction } from 'drizzle-orm/pg-core';
+import { is, sql } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import { PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js';
 import type { ReservedSql, Sql } from 'postgres';
 import type { Database, Transaction } from './index.ts';
 
 export interface PipelineOptions {
   /**
-   * Send BEGIN and the preamble in the same write as the first query instead of waiting for
+   * Send BEGIN and the settings in the same write as the first query instead of waiting for
    * each (one round trip instead of three). Only for work that reads: see `openTransaction`.
    */
   pipeline: boolean;
@@ -23,83 +23,96 @@ function postgresClientOf(db: Database): Sql | undefined {
   return (session as unknown as { client: Sql }).client;
 }
 
+/** Setting names and values that can be written into a statement as they are. */
+const SETTING_NAME = /^[a-z_][a-z0-9_.]*$/;
+const SETTING_VALUE = /^[A-Za-z0-9_.:-]*$/;
+
 /**
- * Runs `fn` in a transaction whose first statement is `preamble` (for row-level security: the
- * principal's identity with `set_config(…, true)`, so it ends with the transaction).
+ * Runs `fn` in a transaction that starts with `settings` set for the transaction only
+ * (`set_config(name, value, true)`; `role` is SET ROLE): for row-level security, who is asking.
+ * They end with the transaction, so a pooled connection never keeps them.
  *
- * On PostgreSQL a reserved connection carries the transaction, and for reads (`pipeline`) the
- * BEGIN, the preamble and the first query leave in one write: postgres.js sends a reserved
- * connection's queries in the order they were issued, and both are issued here before `fn`
- * runs, so no query of `fn` can reach the server ahead of them. Should BEGIN or the preamble
- * fail, the result of `fn` is thrown away and the error raised: a read that ran without the
- * identity never leaves this function. Writes (`pipeline: false`) wait for the preamble before
- * `fn` runs, so nothing is written outside the principal's transaction. COMMIT of a read is sent
- * without waiting for it: the connection returns to the pool behind it, and whoever uses it next
- * is queued after it on the same socket.
+ * On PostgreSQL a reserved connection carries the transaction. BEGIN and the settings are one
+ * simple-protocol message (names and values are checked against a strict alphabet, so they can
+ * be written as literals). For reads (`pipeline`) that message and the first query of `fn`
+ * leave in one write: postgres.js sends a reserved connection's messages in the order they were
+ * issued, and the opening one is issued here before `fn` runs, so no query of `fn` can reach the
+ * server ahead of it. Should the opening fail, the result of `fn` is thrown away and the error
+ * raised: a read that ran without its settings never leaves this function. Writes
+ * (`pipeline: false`) wait for the opening before `fn` runs. COMMIT of a read is not waited for:
+ * the connection returns to the pool behind it, and whoever uses it next is queued after it on
+ * the same socket.
  *
- * Elsewhere (PGlite, nested) it is a drizzle transaction (or savepoint) with the preamble first.
+ * Elsewhere (PGlite, or already in a transaction) it is a drizzle transaction (or savepoint)
+ * whose first statement sets them.
  */
-export async function transactionWithPreamble<T>(
+export async function transactionWithSettings<T>(
   db: Database,
-  /** The statement that opens the transaction's context (who is asking), right after BEGIN. */
-  preamble: SQL,
+  settings: Readonly<Record<string, string>>,
   options: PipelineOptions,
   fn: (tx: Transaction) => Promise<T>,
 ): Promise<T> {
+  const entries = Object.entries(settings);
+  for (const [name, value] of entries) {
+    if (!SETTING_NAME.test(name) || !SETTING_VALUE.test(value)) {
+      throw new Error(`transactionWithSettings: refused setting ${JSON.stringify(name)}`);
+    }
+  }
   const client = postgresClientOf(db);
   if (!client) {
     return db.transaction(async (tx) => {
-      await tx.execute(preamble);
+      if (entries.length) {
+        await tx.execute(
+          sql`select ${sql.join(
+            entries.map(([name, value]) => sql`set_config(${name}, ${value}, true)`),
+            sql`, `,
+          )}`,
+        );
+      }
       return fn(tx);
     });
   }
-  const { sql: text, params } = (db as unknown as { dialect: PgDialect }).dialect.sqlToQuery(preamble);
+  const opening = entries.length
+    ? `begin; select ${entries.map(([name, value]) => `set_config('${name}', '${value}', true)`).join(', ')}`
+    : 'begin';
   const reserved = await client.reserve();
-  let released = false;
-  const release = () => {
-    if (!released) {
-      released = true;
-      reserved.release();
-    }
-  };
   try {
-    const opened = Promise.all([
-      reserved.unsafe('begin').execute(),
-      reserved.unsafe(text, params as never).execute(),
-    ]);
     // Observed at once so a failure is never an unhandled rejection; awaited below.
-    const openedResult = opened.then(
-      () => null,
-      (error: unknown) => ({ error }),
-    );
+    const opened = reserved
+      .unsafe(opening)
+      .simple()
+      .execute()
+      .then(
+        () => null,
+        (error: unknown) => ({ error }),
+      );
     if (!options.pipeline) {
-      const failed = await openedResult;
+      const failed = await opened;
       if (failed) throw failed.error;
     }
     let result: T;
     try {
       result = await fn(transactionOver(db, reserved));
-      const failed = await openedResult;
+      const failed = await opened;
       if (failed) throw failed.error;
     } catch (error) {
       await reserved
         .unsafe('rollback')
+        .simple()
         .execute()
         .catch(() => {});
       throw error;
     }
+    const committed = reserved.unsafe('commit').simple().execute();
     if (options.pipeline) {
-      // Reads: the result is final; COMMIT only ends the snapshot. Queued ahead of the next user.
-      reserved
-        .unsafe('commit')
-        .execute()
-        .catch(() => {});
+      // A read's result is final; COMMIT only ends its snapshot.
+      committed.catch(() => {});
     } else {
-      await reserved.unsafe('commit').execute();
+      await committed;
     }
     return result;
   } finally {
-    release();
+    reserved.release();
   }
 }
 
