@@ -864,6 +864,31 @@ export const routeMatrix: Record<string, RouteEntry> = {
       },
     ],
   },
+  '_app.activities_.$id.edit': {
+    loader: [
+      {
+        path: (w) => `/activities/${w.activityId}/edit`,
+        expect: { ...staffOnly, repOther: 403, default: 200 },
+      },
+      { path: () => `/activities/${unknownId}/edit`, expect: { ...staffOnly, default: 404 } },
+    ],
+    action: [
+      {
+        name: 'reschedule the follow-up and its reminder',
+        path: (w) => `/activities/${w.activityId}/edit`,
+        form: (w) => ({
+          type: 'call',
+          subject: `Matrix-Rückruf ${w.tag} (verschoben)`,
+          body: '',
+          dueAt: '2027-03-05T10:00',
+          reminderAt: '2027-03-05T09:00',
+          ownerId: w.users.repOwner.id,
+          redirectTo: `/opportunities/${w.deal.id}`,
+        }),
+        expect: { ...staffOnly, repOther: 403, default: 'redirect' },
+      },
+    ],
+  },
   '_app.reports._index': {
     loader: [
       { path: () => '/reports', expect: { ...staffOnly, default: 200 } },

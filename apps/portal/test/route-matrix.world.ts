@@ -15,6 +15,7 @@ import {
 } from '@konsort/api/testing';
 import {
   type Account,
+  activities,
   type Contact,
   type Database,
   dealRegistrations,
@@ -96,6 +97,8 @@ export interface World extends People {
   quoteId: string;
   /** repOwner's meeting with repOther invited. */
   meetingId: string;
+  /** repOwner's open follow-up call on `deal`, with a reminder: activities are staff data. */
+  activityId: string;
   /** Per partner: text that must never appear in a response that partner gets. */
   secrets: Record<Partner, string[]>;
 }
@@ -255,6 +258,19 @@ export async function makeWorld(db: Database, people: People): Promise<World> {
     email: users.repOther.email,
     name: 'Kollege',
   });
+  const [activity] = await db
+    .insert(activities)
+    .values({
+      type: 'call',
+      subject: `Matrix-Rückruf ${tag}`,
+      accountId: account.id,
+      opportunityId: deal.id,
+      ownerId: users.repOwner.id,
+      createdBy: users.repOwner.id,
+      dueAt: new Date('2027-03-02T09:00:00Z'),
+      reminderAt: new Date('2027-03-02T08:00:00Z'),
+    })
+    .returning({ id: activities.id });
   const [sharedDocument, internalDocument] = await db
     .insert(documents)
     .values([
@@ -317,6 +333,7 @@ export async function makeWorld(db: Database, people: People): Promise<World> {
     productId: product!.id,
     quoteId: quote!.id,
     meetingId: meeting!.id,
+    activityId: activity!.id,
     secrets: {
       partnerEdit: [
         ...foreign,
@@ -386,6 +403,7 @@ export async function snapshot(w: World): Promise<string> {
     w.productId,
     w.quoteId,
     w.meetingId,
+    w.activityId,
   ];
   const [deals, accounts, contacts, shares, registrations, messages, spare, audit, others] =
     await Promise.all([
@@ -415,6 +433,7 @@ export async function snapshot(w: World): Promise<string> {
         db.query.quotes.findMany({ where: (t, { eq }) => eq(t.id, w.quoteId) }),
         db.query.products.findMany({ where: (t, { eq }) => eq(t.id, w.productId) }),
         db.query.meetings.findMany({ where: (t, { eq }) => eq(t.id, w.meetingId) }),
+        db.query.activities.findMany({ where: (t, { eq }) => eq(t.id, w.activityId) }),
       ]),
     ]);
   const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));

@@ -50,6 +50,21 @@ export function CompleteButton({ item, redirectTo }: { item: TimelineItem; redir
   );
 }
 
+/** To the activity's edit form, and back here afterwards. */
+export function EditLink({ item, redirectTo }: { item: TimelineItem; redirectTo: string }) {
+  const { t } = useTranslation();
+  if (!item.canEdit) return null;
+  return (
+    <Link
+      to={`/activities/${item.id}/edit?redirectTo=${encodeURIComponent(redirectTo)}`}
+      className="rounded px-1 text-xs text-blue-800 underline-offset-2 hover:underline"
+      aria-label={t('activities.editNamed', { subject: item.subject })}
+    >
+      {t('activities.editShort')}
+    </Link>
+  );
+}
+
 /** Removes an activity (its content stays in the audit log). */
 export function DeleteButton({ item, redirectTo }: { item: TimelineItem; redirectTo: string }) {
   const { t } = useTranslation();
@@ -155,6 +170,7 @@ export function ActivityTimeline({
                     <span className="text-xs font-medium text-rose-700">{t('dashboard.overdue')}</span>
                   ) : null}
                   <CompleteButton item={a} redirectTo={redirectTo} />
+                  <EditLink item={a} redirectTo={redirectTo} />
                   <DeleteButton item={a} redirectTo={redirectTo} />
                 </div>
                 {a.body ? <p className="mt-1 whitespace-pre-line text-slate-700">{a.body}</p> : null}
@@ -164,6 +180,9 @@ export function ActivityTimeline({
                     : a.dueAt
                       ? `${t('dashboard.dueAt')}: ${formatDateTime(a.dueAt, locale)}`
                       : formatDateTime(a.createdAt, locale)}
+                  {!a.doneAt && a.reminderAt
+                    ? ` · 🔔 ${t('activities.reminderAt')}: ${formatDateTime(a.reminderAt, locale)}`
+                    : null}
                   {` · ${a.ownerName}`}
                   {showContext && a.opportunityId ? (
                     <>

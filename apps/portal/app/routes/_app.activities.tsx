@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import { CompleteButton, type TimelineItem } from '../components/activity-timeline.tsx';
+import { CompleteButton, EditLink, type TimelineItem } from '../components/activity-timeline.tsx';
 import { GeneralErrorBoundary } from '../components/error-boundary.tsx';
 import { FormError } from '../components/form.tsx';
 import { Card, linkClass, PageHeader } from '../components/ui.tsx';
@@ -166,6 +166,7 @@ export default function FollowUps() {
                   </td>
                   <td className="py-2">
                     <CompleteButton item={a as TimelineItem} redirectTo={here} />
+                    <EditLink item={a as TimelineItem} redirectTo={here} />
                   </td>
                 </tr>
               ))}

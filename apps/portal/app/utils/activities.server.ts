@@ -26,6 +26,22 @@ export function berlinLocalToDate(value: string): Date | null {
   return new Date(asUtc - offsetAt(first));
 }
 
+/** The other way: a moment as the `datetime-local` value a Berlin user sees ("2026-03-31T14:30"). */
+export function dateToBerlinLocal(date: Date | null): string {
+  if (!date) return '';
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/Berlin',
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(date);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
+}
+
 export type TimelineTarget = { accountId: string } | { contactId: string } | { opportunityId: string };
 
 /** The activity timeline for a page; partners get none (staff data, decision 011). */
