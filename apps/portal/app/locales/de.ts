@@ -25,6 +25,7 @@ export const de: Record<TranslationKey, string> = {
   'notifications.preferencesHint':
     'Hier erscheinen alle Benachrichtigungen; wählen Sie, welche Sie zusätzlich per E-Mail erhalten.',
   'notifications.savePreferences': 'Einstellungen speichern',
+  'notifications.kind.activity.reminder': 'Erinnerung an eine Wiedervorlage',
   'notifications.kind.comment.mention': 'Jemand erwähnt mich in einem Kommentar',
   'notifications.kind.registration.submitted': 'Neue Deal-Registrierungen zur Prüfung',
   'notifications.kind.registration.expiring': 'Eine Registrierung läuft bald ab',
@@ -815,6 +816,14 @@ export const de: Record<TranslationKey, string> = {
   'activities.reminderDue': 'Erinnerung',
   'activities.delete': 'Löschen',
   'activities.deleteNamed': '„{{subject}}“ löschen',
+  'activities.edit': 'Aktivität bearbeiten',
+  'activities.editShort': 'Bearbeiten',
+  'activities.editNamed': '„{{subject}}“ bearbeiten',
+  'activities.owner': 'Zuständig',
+  'activities.isDone': 'Erledigt',
+  'activities.saveChanges': 'Änderungen speichern',
+  'activities.reminderHint':
+    'Zu dieser Zeit erhält die zuständige Person eine Benachrichtigung (und je nach Einstellung eine E-Mail); nicht nach dem Fälligkeitstermin.',
   'reports.title': 'Berichte',
   'reports.exportCsv': 'CSV exportieren',
   'reports.tabs': 'Berichte',

@@ -23,6 +23,7 @@ export const en = {
   'notifications.preferencesHint':
     'Every notification appears here; choose which ones also reach you by e-mail.',
   'notifications.savePreferences': 'Save settings',
+  'notifications.kind.activity.reminder': 'A reminder for one of my follow-ups',
   'notifications.kind.comment.mention': 'Someone mentions me in a comment',
   'notifications.kind.registration.submitted': 'New deal registrations to review',
   'notifications.kind.registration.expiring': 'A registration is about to expire',
@@ -805,6 +806,14 @@ export const en = {
   'activities.reminderDue': 'reminder',
   'activities.delete': 'Delete',
   'activities.deleteNamed': 'Delete “{{subject}}”',
+  'activities.edit': 'Edit activity',
+  'activities.editShort': 'Edit',
+  'activities.editNamed': 'Edit “{{subject}}”',
+  'activities.owner': 'Owner',
+  'activities.isDone': 'Done',
+  'activities.saveChanges': 'Save changes',
+  'activities.reminderHint':
+    'At this time the owner gets a notification (and, per their settings, an e-mail); not later than the due date.',
   'reports.title': 'Reports',
   'reports.exportCsv': 'Export CSV',
   'reports.tabs': 'Reports',
