@@ -1,7 +1,7 @@
 /**
  * A sales rep's day in real headless Chromium (Debian's package, no browser download): sign in,
  * create an account (empty first, to see the mandatory fields), create a deal, move it on the
- * kanban board, switch to German, sign out. Any unexpected console error fails the journey.
+ * kanban board, drop it on "Lost" (the board asks for the reason), switch to German, sign out. Any unexpected console error fails the journey.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,22 @@ describe('sales rep journey', () => {
     await card.getByRole('button', { name: 'Move' }).click();
     await page.locator(`section[data-stage="proposal"] li[data-deal="${dealId}"]`).waitFor();
     expect(await page.locator(`section[data-stage="lead"] li[data-deal="${dealId}"]`).count()).toBe(0);
+
+    // Dropped on "Lost", the board first asks for a reason from the configured list.
+    // The drag events themselves: a mouse drag across a long, scrolling board can pick up
+    // whichever card ends up under the pointer.
+    const dataTransfer = await page.evaluateHandle(() => new DataTransfer());
+    await page
+      .locator(`section[data-stage="proposal"] li[data-deal="${dealId}"]`)
+      .dispatchEvent('dragstart', { dataTransfer });
+    await page.locator('section[data-stage="lost"]').dispatchEvent('drop', { dataTransfer });
+    const lossDialog = page.getByRole('dialog', { name: 'Close deal as lost' });
+    await lossDialog.waitFor();
+    expect(await lossDialog.textContent()).toContain('Messstellen Retrofit 2027');
+    await lossDialog.getByLabel('Reason for loss').selectOption('competitor');
+    await lossDialog.getByRole('button', { name: 'Close as lost' }).click();
+    await page.locator(`section[data-stage="lost"] li[data-deal="${dealId}"]`).waitFor();
+    await lossDialog.waitFor({ state: 'detached' });
 
     // German, please.
     await page.getByLabel('Language').selectOption('de');
