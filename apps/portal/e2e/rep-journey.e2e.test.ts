@@ -1,7 +1,8 @@
 /**
  * A sales rep's day in real headless Chromium (Debian's package, no browser download): sign in,
  * create an account (empty first, to see the mandatory fields), create a deal, move it on the
- * kanban board, drop it on "Lost" (the board asks for the reason), switch to German, sign out. Any unexpected console error fails the journey.
+ * kanban board, drop it on "Lost" (the board asks for the reason), switch to German, sign out.
+ * Any unexpected console error fails the journey.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
