@@ -131,7 +131,7 @@ describe('CSV export downloads', () => {
     expect(response.status).toBe(200);
     const header = (await response.text()).split('\r\n')[0]!;
     expect(header).toBe(
-      'ID,Deal,Firma,Phase,Betrag,Währung,Wahrscheinlichkeit %,Geschäftsart,Erwarteter Abschluss,Abgeschlossen am,Beschreibung',
+      'ID,Deal,Firma,Phase,Betrag,Währung,Wahrscheinlichkeit %,Geschäftsart,Erwarteter Abschluss,Abgeschlossen am,Beschreibung,Ansprechpartner',
     );
     // Staff-only lists stay closed to partners, their exports too.
     expect((await fetch(`${t.url}/accounts/export`, { headers: headers(partner) })).status).toBe(403);

@@ -8,7 +8,7 @@
 import type { ImportEntity, Locale } from '@konsort/db';
 import { headerKey } from './values.ts';
 
-export type CsvFieldKind = 'text' | 'money' | 'date' | 'int' | 'enum' | 'owner' | 'account';
+export type CsvFieldKind = 'text' | 'money' | 'date' | 'int' | 'enum' | 'owner' | 'account' | 'contact';
 
 export interface CsvField {
   key: string;
@@ -285,6 +285,13 @@ export const csvColumns: Record<ImportEntity, CsvField[]> = {
       aliases: ['lostreason', 'lost_reason', 'verlustursache', 'grund verloren'],
       kind: 'text',
       internal: true,
+    },
+    {
+      // The deal's primary contact: e-mail, else "first last", of a contact of the deal's account.
+      key: 'primaryContact',
+      label: { de: 'Ansprechpartner', en: 'Contact person' },
+      aliases: ['kontakt', 'kontaktperson', 'hauptkontakt', 'contact', 'primarycontact'],
+      kind: 'contact',
     },
   ],
 };

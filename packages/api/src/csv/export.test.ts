@@ -94,6 +94,7 @@ describe('deal export', () => {
       'Source',
       'Description',
       'Loss reason',
+      'Contact person',
     ]);
     expect(rows.map((r) => r[1])).toEqual(['Geteilt', 'Intern']);
     expect(rows[0]!.slice(2, 12)).toEqual([

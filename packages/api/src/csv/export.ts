@@ -16,7 +16,8 @@ import {
   users,
 } from '@konsort/db';
 import { stringify } from 'csv-stringify/sync';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { listAccounts } from '../accounts/accounts.ts';
 import { listContacts } from '../contacts/contacts.ts';
@@ -119,15 +120,24 @@ async function contactCells(db: Database, principal: Principal, ids: string[]) {
 
 async function opportunityCells(db: Database, principal: Principal, ids: string[], dialect: CsvDialect) {
   return withPrincipalDb(db, principal, async (scoped) => {
+    const primary = alias(contacts, 'primary_contact');
     const rows = await scoped
-      .select({ opportunity: opportunities, accountName: accounts.name, ownerEmail: users.email })
+      .select({
+        opportunity: opportunities,
+        accountName: accounts.name,
+        ownerEmail: users.email,
+        contactEmail: primary.email,
+        contactName: sql<string | null>`${primary.firstName} || ' ' || ${primary.lastName}`,
+      })
       .from(opportunities)
       .innerJoin(accounts, eq(accounts.id, opportunities.accountId))
       .leftJoin(users, eq(users.id, opportunities.ownerId))
+      // Under a partner's row-level security a contact it may not see is simply absent.
+      .leftJoin(primary, eq(primary.id, opportunities.primaryContactId))
       .where(and(inArray(opportunities.id, ids), visible(principal).opportunities()));
     const p = project(principal);
     return new Map(
-      rows.map(({ opportunity, accountName, ownerEmail }) => {
+      rows.map(({ opportunity, accountName, ownerEmail, contactEmail, contactName }) => {
         const o = p.opportunity(opportunity);
         const cells: Cells = {
           id: o.id,
@@ -145,6 +155,7 @@ async function opportunityCells(db: Database, principal: Principal, ids: string[
           source: o.source ?? '',
           description: o.description ?? '',
           lossReason: o.lostReason ?? '',
+          primaryContact: contactEmail ?? contactName ?? '',
         };
         return [o.id, cells];
       }),

@@ -58,7 +58,7 @@ async function seed() {
     city: 'Wien',
     country: 'AT',
   });
-  await makeContact(db, full.id, {
+  const buyer = await makeContact(db, full.id, {
     salutation: 'Frau',
     title: 'Dr.',
     firstName: 'Jürgen',
@@ -68,9 +68,10 @@ async function seed() {
     phone: '+49 89 1',
     mobile: '+49 170 2',
   });
-  await makeContact(db, minimal.id, { firstName: 'Eva', lastName: 'Ost', email: null });
+  const eva = await makeContact(db, minimal.id, { firstName: 'Eva', lastName: 'Ost', email: null });
   await makeOpportunity(db, full.id, repId, {
     name: 'Fräszentrum',
+    primaryContactId: buyer.id,
     stage: 'proposal',
     amountMinor: 123_456,
     currency: 'EUR',
@@ -83,6 +84,8 @@ async function seed() {
   });
   await makeOpportunity(db, minimal.id, manager.userId, {
     name: 'Service USD',
+    // Without an e-mail the contact is named by first and last name.
+    primaryContactId: eva.id,
     stage: 'won',
     amountMinor: 99,
     currency: 'USD',
@@ -97,20 +100,31 @@ async function snapshot() {
   const owners = new Map((await db.select().from(users)).map((u) => [u.id, u.email]));
   const accountRows = await db.select().from(accounts).orderBy(asc(accounts.name));
   const names = new Map(accountRows.map((a) => [a.id, a.name]));
+  const contactRows = await db.select().from(contacts).orderBy(asc(contacts.lastName));
+  const people = new Map(contactRows.map((c) => [c.id, `${c.firstName} ${c.lastName}`]));
   return {
     accounts: accountRows.map(({ id: _i, createdAt: _c, updatedAt: _u, ownerId, ...a }) => ({
       ...a,
       owner: owners.get(ownerId),
     })),
-    contacts: (await db.select().from(contacts).orderBy(asc(contacts.lastName))).map(
-      ({ id: _i, createdAt: _c, updatedAt: _u, accountId, ...c }) => ({
-        ...c,
-        account: names.get(accountId),
-      }),
-    ),
+    contacts: contactRows.map(({ id: _i, createdAt: _c, updatedAt: _u, accountId, ...c }) => ({
+      ...c,
+      account: names.get(accountId),
+    })),
     deals: (await db.select().from(opportunities).orderBy(asc(opportunities.name))).map(
-      ({ id: _i, createdAt: _c, updatedAt: _u, accountId, ownerId, version: _v, closedAt, ...o }) => ({
+      ({
+        id: _i,
+        createdAt: _c,
+        updatedAt: _u,
+        accountId,
+        ownerId,
+        version: _v,
+        closedAt,
+        primaryContactId,
+        ...o
+      }) => ({
         ...o,
+        primaryContact: primaryContactId ? people.get(primaryContactId) : null,
         // A closed deal keeps its day (the CSV carries dates, not instants).
         closedOn: closedAt?.toISOString().slice(0, 10) ?? null,
         account: names.get(accountId),
@@ -184,4 +198,25 @@ it('keeps one row per stage change: the imported deal starts its history at its 
     .from(opportunityStageHistory)
     .where(eq(opportunityStageHistory.opportunityId, deal!.id));
   expect(history).toMatchObject([{ fromStage: null, toStage: 'proposal' }]);
+});
+
+it('a contact person the account does not have is an error of the report, in German', async () => {
+  const text = [
+    'Deal;Firma;Ansprechpartner',
+    'Eins;Zwei Ösen AG;Eva Ost',
+    'Zwei;Zwei Ösen AG;niemand@example.com',
+  ].join('\n');
+  const run = await uploadImport(db, manager, {
+    entity: 'opportunity',
+    fileName: 'kontakt.csv',
+    contentBase64: Buffer.from(text, 'utf8').toString('base64'),
+  });
+  const validated = await validateImport(db, manager, { id: run.id, mapping: run.mapping ?? {} });
+  expect(validated.report!.errors.map((e) => [e.line, e.column, e.message])).toEqual([
+    [
+      3,
+      'Ansprechpartner',
+      'Die Firma hat keinen Kontakt „niemand@example.com“ (nach E-Mail oder Vor- und Nachname).',
+    ],
+  ]);
 });

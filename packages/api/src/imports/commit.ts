@@ -63,6 +63,7 @@ const entities: Record<ImportEntity, EntitySql> = {
       description: 'description',
       closed_at: 'closedAt',
       lost_reason: 'lostReason',
+      primary_contact_id: 'primaryContactId',
     },
   },
 };

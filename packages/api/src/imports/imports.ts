@@ -466,7 +466,9 @@ function commitRowError(
       ? 'account'
       : column === 'owner_id'
         ? 'ownerEmail'
-        : column?.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+        : column === 'primary_contact_id'
+          ? 'primaryContact'
+          : column?.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
   const index = fieldKey ? run.mapping?.[fieldKey] : undefined;
   const key =
     fault.code === '23503'

@@ -67,6 +67,8 @@ export interface ExistingIndex {
   accountsByDomain: Map<string, AccountRef>;
   accountsByName: Map<string, AccountRef[]>;
   contactsByEmail: Map<string, AccountRef>;
+  /** Deals: the contacts per account (lower-case e-mail and "first last"), for the primary contact. */
+  contactsByAccount: Map<string, { id: string; email: string | null; name: string }[]>;
   /** Deals: the configured loss reasons (a lost deal needs one, as on every other path). */
   lossReasons: Settings['lossReasons'];
 }
@@ -98,6 +100,7 @@ export async function loadExistingIndex(db: Database, entity: ImportEntity): Pro
     accountsByDomain: new Map(),
     accountsByName: new Map(),
     contactsByEmail: new Map(),
+    contactsByAccount: new Map(),
     lossReasons: entity === 'opportunity' ? await readSetting(db, 'lossReasons') : [],
   };
   for (const a of rows) {
@@ -108,6 +111,27 @@ export async function loadExistingIndex(db: Database, entity: ImportEntity): Pro
     if (domain) index.accountsByDomain.set(domain, ref);
     const name = normalizeCompanyName(a.name);
     index.accountsByName.set(name, [...(index.accountsByName.get(name) ?? []), ref]);
+  }
+  if (entity === 'opportunity') {
+    const people = await db
+      .select({
+        id: contacts.id,
+        accountId: contacts.accountId,
+        email: contacts.email,
+        first: contacts.firstName,
+        last: contacts.lastName,
+      })
+      .from(contacts)
+      .where(isNull(contacts.archivedAt));
+    for (const c of people) {
+      const entry = {
+        id: c.id,
+        email: c.email?.toLowerCase() ?? null,
+        name: `${c.first} ${c.last}`.toLowerCase(),
+      };
+      index.contactsByAccount.set(c.accountId, [...(index.contactsByAccount.get(c.accountId) ?? []), entry]);
+      if (entry.email) index.contactsByEmail.set(entry.email, { id: c.id, name: `${c.first} ${c.last}` });
+    }
   }
   if (entity === 'contact') {
     const people = await db
@@ -158,6 +182,7 @@ const columnOf: Record<string, string> = {
   description: 'description',
   closedAt: 'closed_at',
   lostReason: 'lost_reason',
+  primaryContactId: 'primary_contact_id',
 };
 
 /** Schema paths that are not field keys of the CSV. */
@@ -167,6 +192,7 @@ const fieldOfPath: Record<string, string> = {
   accountId: 'account',
   ownerId: 'ownerEmail',
   lostReason: 'lossReason',
+  primaryContactId: 'primaryContact',
 };
 
 export interface RowValidator {
@@ -253,6 +279,23 @@ export function rowValidator(options: {
         }
       }
 
+      // Deals: the primary contact, by e-mail or "first last" among the account's contacts
+      // (by e-mail anywhere as a fallback: a deal may name a contact of another account).
+      let primaryContactId: string | undefined;
+      if (entity === 'opportunity' && mapped('primaryContact') && accountId) {
+        const value = cell('primaryContact');
+        const wanted = value.toLowerCase();
+        const people = existing.contactsByAccount.get(accountId) ?? [];
+        const byEmail = people.filter((c) => c.email === wanted);
+        const matches = byEmail.length > 0 ? byEmail : people.filter((c) => c.name === wanted);
+        const elsewhere = matches.length === 0 ? existing.contactsByEmail.get(wanted) : undefined;
+        if (matches.length === 1) primaryContactId = matches[0]!.id;
+        else if (elsewhere) primaryContactId = elsewhere.id;
+        else if (matches.length > 1)
+          fail('primaryContact', 'csv.ambiguousContact', { value, count: matches.length });
+        else fail('primaryContact', 'csv.unknownContact', { value });
+      }
+
       let parsed: Record<string, unknown> | null = null;
       if (entity === 'account') {
         const result = accountInput.safeParse(raw);
@@ -289,6 +332,7 @@ export function rowValidator(options: {
         const stage = (raw.stage as keyof typeof defaultProbability | undefined) ?? 'lead';
         const result = opportunityInput.safeParse({
           ...raw,
+          primaryContactId,
           accountId: accountId ?? '00000000-0000-4000-8000-000000000000',
           amountMinor,
           marginMinor,
