@@ -9,7 +9,15 @@ import { desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type JobLogger, JobRunner } from '../jobs/runner.ts';
 import type { UserPrincipal } from '../principal.ts';
-import { callerFor, makeAccount, makeOpportunity, makeUser } from '../testing/index.ts';
+import { withPrincipalDb } from '../rls.ts';
+import {
+  callerFor,
+  makeAccount,
+  makeOpportunity,
+  makePartnerOrg,
+  makeUser,
+  share,
+} from '../testing/index.ts';
 import {
   PRIORITY_RECOMPUTE_ALL_JOB,
   PRIORITY_RECOMPUTE_JOB,
@@ -175,5 +183,26 @@ describe('customer priority on change', () => {
     expect(await sweepless.drain()).toBe(1);
     expect(await priorityOf(to.id)).toBe('B');
     expect((await historyOf(to.id)).map((h) => [h.fromPriority, h.toPriority])[0]).toEqual(['A', 'B']);
+  });
+
+  it("a partner co-editing a shared deal's amount re-arms the recompute too (under row-level security)", async () => {
+    const account = await makeAccount(t.db, rep.userId, { type: 'customer' });
+    const deal = await makeOpportunity(t.db, account.id, rep.userId, {
+      amountMinor: 100_000,
+      probability: 100,
+      stage: 'negotiation',
+    });
+    const runner = onChangeRunner();
+    await runner.drain();
+    expect(await priorityOf(account.id)).toBe('C');
+    const org = await makePartnerOrg(t.db);
+    const partner = await makeUser(t.db, { role: 'partner_member', partnerOrgId: org.id });
+    await share(t.db, deal.id, org.id, 'edit');
+    await withPrincipalDb(t.db, partner.principal, (db) =>
+      db.update(opportunities).set({ amountMinor: 3_000_000 }).where(eq(opportunities.id, deal.id)),
+    );
+    expect(await recomputeJob(account.id)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(await runner.drain()).toBe(1);
+    expect(await priorityOf(account.id)).toBe('B');
   });
 });
