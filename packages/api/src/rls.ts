@@ -36,9 +36,14 @@ export async function withPrincipalDb<T>(
     // than running the partner's share-bounded queries (decision 021).
     plan_cache_mode: 'force_generic_plan',
   };
-  return transactionWithSettings(db, settings, { pipeline: options.pipeline ?? false }, (tx) => {
-    scopedIdentity.set(tx, identity);
-    // A transaction is a database for the domain functions: their own transactions nest as savepoints.
-    return fn(tx as unknown as Database);
-  });
+  return transactionWithSettings(
+    db,
+    settings,
+    { pipeline: options.pipeline ?? false, prepare: true },
+    (tx) => {
+      scopedIdentity.set(tx, identity);
+      // A transaction is a database for the domain functions: their own transactions nest as savepoints.
+      return fn(tx as unknown as Database);
+    },
+  );
 }

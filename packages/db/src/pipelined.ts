@@ -10,6 +10,12 @@ export interface PipelineOptions {
    * each (one round trip instead of three). Only for work that reads: see `openTransaction`.
    */
   pipeline: boolean;
+  /**
+   * On PostgreSQL, keep the transaction's statements prepared on their connection (drizzle sends
+   * each unprepared, so Postgres plans it on every call). Worth it where planning costs more
+   * than running, as under row-level security (decision 021).
+   */
+  prepare?: boolean;
 }
 
 /**
@@ -92,7 +98,7 @@ export async function transactionWithSettings<T>(
     }
     let result: T;
     try {
-      result = await fn(transactionOver(db, reserved));
+      result = await fn(transactionOver(db, reserved, options.prepare ?? false));
       const failed = await opened;
       if (failed) throw failed.error;
     } catch (error) {
@@ -121,7 +127,7 @@ export async function transactionWithSettings<T>(
  * open. drizzle nests `transaction()` as `client.savepoint(fn)`, which a reserved connection
  * lacks: it is provided here with uniquely named savepoints.
  */
-function transactionOver(db: Database, reserved: ReservedSql): Transaction {
+function transactionOver(db: Database, reserved: ReservedSql, prepare: boolean): Transaction {
   const base = (db as unknown as { session: PostgresJsSession<Sql, Record<string, unknown>, never> }).session;
   let savepoints = 0;
   interface SavepointClient {
@@ -129,7 +135,8 @@ function transactionOver(db: Database, reserved: ReservedSql): Transaction {
     savepoint<R>(body: (c: SavepointClient) => Promise<R>): Promise<R>;
   }
   const client: SavepointClient = {
-    unsafe: (query, params, queryOptions) => reserved.unsafe(query, params, queryOptions),
+    unsafe: (query, params, queryOptions) =>
+      reserved.unsafe(query, params, prepare ? { prepare: true, ...queryOptions } : queryOptions),
     savepoint: async (body) => {
       const name = `konsort_sp_${++savepoints}`;
       await reserved.unsafe(`savepoint ${name}`);
