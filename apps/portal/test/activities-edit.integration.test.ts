@@ -5,7 +5,7 @@
  * job follows each change. A rep who neither owns nor wrote it, and partners, get 403.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startTestServer, type TestServer } from './server.ts';
+import { formPost, login, startTestServer, type TestServer } from './server.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -15,12 +15,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const post = (cookie: string, fields: Record<string, string>) => ({
-  method: 'POST',
-  redirect: 'manual' as const,
-  headers: { Cookie: cookie, Origin: t.url, 'Content-Type': 'application/x-www-form-urlencoded' },
-  body: new URLSearchParams(fields),
-});
+const post = (cookie: string, fields: Record<string, string>) => formPost(t.url, cookie, fields);
 
 const loginAs = async (prefix: string, lang: 'de' | 'en' = 'de') => {
   const who = t.logins.find((l) => l.email.startsWith(prefix))!;

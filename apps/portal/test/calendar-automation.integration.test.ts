@@ -5,7 +5,7 @@
  * reasons, a bad value is explained, a manager may read but not change them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startTestServer, type TestServer } from './server.ts';
+import { formPost, login, startTestServer, type TestServer } from './server.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -15,17 +15,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const post = (cookie: string, fields: Record<string, string | string[]>) => {
-  const body = new URLSearchParams();
-  for (const [k, v] of Object.entries(fields))
-    for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
-  return {
-    method: 'POST',
-    redirect: 'manual' as const,
-    headers: { Cookie: cookie, Origin: t.url, 'Content-Type': 'application/x-www-form-urlencoded' },
-    body,
-  };
-};
+const post = (cookie: string, fields: Record<string, string | string[]>) => formPost(t.url, cookie, fields);
 
 describe('calendar pages', () => {
   it('invites, shows the week and the month, moves and cancels a meeting with mails queued', async () => {

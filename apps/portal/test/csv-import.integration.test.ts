@@ -7,7 +7,7 @@ import { registerImportJobs } from '@konsort/api';
 import { JobRunner } from '@konsort/api/jobs';
 import { importRuns } from '@konsort/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startTestServer, type TestServer } from './server.ts';
+import { formPost, login, startTestServer, type TestServer } from './server.ts';
 
 let t: TestServer;
 let manager: string;
@@ -27,12 +27,8 @@ afterAll(async () => {
 });
 
 const headers = (cookie: string) => ({ Cookie: `${cookie}; konsort_lang=de`, Origin: t.url });
-const form = (cookie: string, fields: Record<string, string>) => ({
-  method: 'POST',
-  redirect: 'manual' as const,
-  headers: { ...headers(cookie), 'Content-Type': 'application/x-www-form-urlencoded' },
-  body: new URLSearchParams(fields),
-});
+const form = (cookie: string, fields: Record<string, string>) =>
+  formPost(t.url, `${cookie}; konsort_lang=de`, fields);
 const upload = (cookie: string, text: string, entity = 'account') => {
   const body = new FormData();
   body.set('entity', entity);

@@ -5,7 +5,7 @@
  */
 import { opportunityShares } from '@konsort/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startTestServer, type TestServer } from './server.ts';
+import { formPost, login, startTestServer, type TestServer } from './server.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -15,12 +15,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const post = (cookie: string, body: URLSearchParams) => ({
-  method: 'POST',
-  redirect: 'manual' as const,
-  headers: { Cookie: cookie, Origin: t.url, 'Content-Type': 'application/x-www-form-urlencoded' },
-  body,
-});
+const post = (cookie: string, body: URLSearchParams) => formPost(t.url, cookie, body);
 
 /** Reads an SSE response until `match` appears in the text (or the time runs out). */
 async function readUntil(response: Response, match: string, timeoutMs = 10_000): Promise<string> {

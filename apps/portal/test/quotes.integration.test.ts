@@ -4,7 +4,7 @@
  * configuration is not allowed, downloads the PDF; a partner gets no quote page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startTestServer, type TestServer } from './server.ts';
+import { formPost, login, startTestServer, type TestServer } from './server.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -14,12 +14,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const post = (cookie: string, fields: Record<string, string>) => ({
-  method: 'POST',
-  redirect: 'manual' as const,
-  headers: { Cookie: cookie, Origin: t.url, 'Content-Type': 'application/x-www-form-urlencoded' },
-  body: new URLSearchParams(fields),
-});
+const post = (cookie: string, fields: Record<string, string>) => formPost(t.url, cookie, fields);
 
 describe('quotes in the portal', () => {
   it('catalogue, rule, quote with totals, a rule explained in German, PDF; partners are kept out', async () => {

@@ -1,6 +1,6 @@
 /** Deal registration end to end: a partner registers, a manager reviews and approves, the partner gets the deal. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startTestServer, type TestServer } from './server.ts';
+import { formPost, login, startTestServer, type TestServer } from './server.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -10,12 +10,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const post = (cookie: string, fields: Record<string, string>) => ({
-  method: 'POST',
-  redirect: 'manual' as const,
-  headers: { Cookie: cookie, Origin: t.url, 'Content-Type': 'application/x-www-form-urlencoded' },
-  body: new URLSearchParams(fields),
-});
+const post = (cookie: string, fields: Record<string, string>) => formPost(t.url, cookie, fields);
 
 describe('deal registration', () => {
   it('a partner registers a deal, a manager sees the duplicate and approves, the partner sees the new deal', async () => {

@@ -37,6 +37,29 @@ export function cookieOf(response: Response, name: string): string {
   return cookie.split(';')[0]!;
 }
 
+/**
+ * A form POST as the browser sends it: same origin, the session cookie, redirects not followed.
+ * A field given as a list is sent once per value, as a multi-select does.
+ */
+export function formPost(
+  origin: string,
+  cookie: string,
+  fields: Record<string, string | string[]> | URLSearchParams,
+): RequestInit & { redirect: 'manual' } {
+  let body = fields;
+  if (!(body instanceof URLSearchParams)) {
+    body = new URLSearchParams();
+    for (const [k, v] of Object.entries(fields))
+      for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+  }
+  return {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { Cookie: cookie, Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body,
+  };
+}
+
 export async function login(base: string, email: string, password: string): Promise<string> {
   const response = await fetch(`${base}/login`, {
     method: 'POST',

@@ -1,6 +1,6 @@
 /** The shares panel: the deal's owner shares it with a partner, whose users then see it. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startTestServer, type TestServer } from './server.ts';
+import { formPost, login, startTestServer, type TestServer } from './server.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -10,12 +10,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const post = (cookie: string, fields: Record<string, string>) => ({
-  method: 'POST',
-  redirect: 'manual' as const,
-  headers: { Cookie: cookie, Origin: t.url, 'Content-Type': 'application/x-www-form-urlencoded' },
-  body: new URLSearchParams(fields),
-});
+const post = (cookie: string, fields: Record<string, string>) => formPost(t.url, cookie, fields);
 
 describe('shares panel', () => {
   it('lets the owner share a deal, change the access and revoke it; the partner sees it only meanwhile', async () => {

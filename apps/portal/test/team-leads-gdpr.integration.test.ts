@@ -7,7 +7,7 @@
 import { createApiKey, principalFromUser } from '@konsort/api';
 import { contacts, outboundMails, partnerOrgs, users } from '@konsort/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startTestServer, type TestServer } from './server.ts';
+import { formPost, login, startTestServer, type TestServer } from './server.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -17,16 +17,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-const post = (cookie: string, fields: Record<string, string>) => ({
-  method: 'POST',
-  redirect: 'manual' as const,
-  headers: {
-    Cookie: `${cookie}; konsort_lang=de`,
-    Origin: t.url,
-    'Content-Type': 'application/x-www-form-urlencoded',
-  },
-  body: new URLSearchParams(fields),
-});
+const post = (cookie: string, fields: Record<string, string>) =>
+  formPost(t.url, `${cookie}; konsort_lang=de`, fields);
 const get = (cookie: string) => ({
   headers: { Cookie: `${cookie}; konsort_lang=de` },
   redirect: 'manual' as const,

@@ -1,6 +1,6 @@
 /** User administration: only an admin creates and deactivates users, in the UI. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, startTestServer, type TestServer } from './server.ts';
+import { formPost, login, startTestServer, type TestServer } from './server.ts';
 
 let t: TestServer;
 beforeAll(async () => {
@@ -10,16 +10,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-const post = (cookie: string, fields: Record<string, string>) => ({
-  method: 'POST',
-  redirect: 'manual' as const,
-  headers: {
-    Cookie: `${cookie}; konsort_lang=de`,
-    Origin: t.url,
-    'Content-Type': 'application/x-www-form-urlencoded',
-  },
-  body: new URLSearchParams(fields),
-});
+const post = (cookie: string, fields: Record<string, string>) =>
+  formPost(t.url, `${cookie}; konsort_lang=de`, fields);
 
 describe('user administration', () => {
   it('an admin creates a user (field errors in German first), who can sign in until deactivated', async () => {
