@@ -3,6 +3,7 @@ import { connect as netConnect } from 'node:net';
 import { auditLog, collabDocs, collabUpdates, opportunities, opportunityShares } from '@konsort/db';
 import { createTestDatabase, type TestDatabase } from '@konsort/db/testing';
 import { and, eq, sql } from 'drizzle-orm';
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -469,7 +470,8 @@ describe('collab server', () => {
 
   it('a slow consumer is disconnected (1013) instead of being buffered without bound', async () => {
     const { name } = await newDeal();
-    const server = await startServer({ limits: { maxBufferedBytes: 256 * 1024 } });
+    // Presence sent at once (not batched): each change is another 60 KiB to the slow reader.
+    const server = await startServer({ limits: { maxBufferedBytes: 256 * 1024, presenceBatchMs: 0 } });
     const url = `${server.base}/${name}`;
     const slow = await openRaw(url, { 'x-test-user': manager });
     const slowClosed = closeCodeOf(slow, 20_000);
@@ -496,6 +498,43 @@ describe('collab server', () => {
     expect(await slowClosed).toBe(1013);
     expect(writer.readyState).toBe(writer.OPEN);
     writer.close();
+    awareness.destroy();
+    await server.close();
+  });
+
+  it('presence changes inside the batch window reach each peer as one message with the latest state', async () => {
+    const { name } = await newDeal();
+    const server = await startServer({ limits: { presenceBatchMs: 200 } });
+    const url = `${server.base}/${name}`;
+    const observer = await openRaw(url, { 'x-test-user': manager });
+    const presence: Map<number, { i?: number } | null>[] = [];
+    observer.on('message', (data: Buffer) => {
+      const decoder = decoding.createDecoder(new Uint8Array(data));
+      if (decoding.readVarUint(decoder) !== 1) return; // presence only
+      const peer = new awarenessProtocol.Awareness(new Y.Doc());
+      awarenessProtocol.applyAwarenessUpdate(peer, decoding.readVarUint8Array(decoder), 'test');
+      presence.push(new Map(peer.getStates()));
+      peer.destroy();
+    });
+    const writer = await openRaw(url, { 'x-test-user': owner.id });
+    await new Promise((r) => setTimeout(r, 400)); // the join's own presence messages are past
+    const before = presence.length;
+    const awareness = new awarenessProtocol.Awareness(new Y.Doc());
+    for (let i = 0; i < 20; i++) {
+      awareness.setLocalState({ i });
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, 1);
+      encoding.writeVarUint8Array(
+        encoder,
+        awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID]),
+      );
+      writer.send(encoding.toUint8Array(encoder));
+    }
+    await waitFor(async () => presence.at(-1)?.get(awareness.clientID)?.i === 19);
+    // Twenty changes sent back to back: one or two messages (a window may close mid-burst), not twenty.
+    expect(presence.length - before).toBeLessThanOrEqual(2);
+    writer.close();
+    observer.close();
     awareness.destroy();
     await server.close();
   });
