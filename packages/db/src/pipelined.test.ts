@@ -48,15 +48,19 @@ describe('transactionWithSettings', () => {
     }
   });
 
-  it('throws away a pipelined read whose opening failed, and keeps the connection usable', async () => {
-    await expect(
-      transactionWithSettings(t.db, { role: 'konsort_no_such_role' }, { pipeline: true }, async (tx) => {
-        await tx.execute(sql`select 1`).catch(() => {});
-        return 'leaked';
-      }),
-    ).rejects.toThrow();
-    expect(await setting(t.db)).toBeNull();
-  });
+  for (const pipeline of [true, false]) {
+    it(`fails when the opening fails, discards the work and leaves every connection usable (pipeline ${pipeline})`, async () => {
+      await expect(
+        transactionWithSettings(t.db, { role: 'konsort_no_such_role' }, { pipeline }, async (tx) => {
+          await tx.execute(sql`select 1`).catch(() => {});
+          return 'leaked';
+        }),
+      ).rejects.toThrow();
+      // Each pooled connection answers (none was returned inside an aborted transaction).
+      const after = await Promise.all(Array.from({ length: 12 }, () => setting(t.db)));
+      expect(after.every((v) => v === null)).toBe(true);
+    });
+  }
 
   it('commits writes, rolls a failed one back, and nests savepoints', async () => {
     await transactionWithSettings(t.db, who('dora'), { pipeline: false }, async (tx) => {

@@ -92,16 +92,18 @@ export async function transactionWithSettings<T>(
         () => null,
         (error: unknown) => ({ error }),
       );
-    if (!options.pipeline) {
+    const openedOrThrow = async () => {
       const failed = await opened;
       if (failed) throw failed.error;
-    }
+    };
     let result: T;
     try {
+      if (!options.pipeline) await openedOrThrow();
       result = await fn(transactionOver(db, reserved, options.prepare ?? false));
-      const failed = await opened;
-      if (failed) throw failed.error;
+      await openedOrThrow();
     } catch (error) {
+      // Also when the opening failed: BEGIN went through and left the block aborted, which must
+      // not go back to the pool.
       await reserved
         .unsafe('rollback')
         .simple()
