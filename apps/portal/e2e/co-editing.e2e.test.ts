@@ -7,11 +7,12 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testEnv } from '../test/env.ts';
 import { login, startTestServer, type TestServer } from '../test/server.ts';
 import { launchChromium } from './harness.ts';
 
 /** Set to a directory to keep screenshots of both pages (for looking at the presence UI). */
-const screenshotDir = process.env.KONSORT_E2E_SCREENSHOTS;
+const screenshotDir = testEnv.KONSORT_E2E_SCREENSHOTS;
 
 let t: TestServer;
 let browser: Browser;

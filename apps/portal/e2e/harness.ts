@@ -8,9 +8,10 @@ import { existsSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import type { DemoLogin } from '@konsort/db/seed';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { testEnv } from '../test/env.ts';
 import { login, type TestServer } from '../test/server.ts';
 
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const chromiumPath = testEnv.CHROMIUM_PATH;
 
 /** Headless Chromium; the system suite requires it, so a missing browser fails the run, it never skips. */
 export function launchChromium(): Promise<Browser> {

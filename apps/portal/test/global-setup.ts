@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testEnv } from './env.ts';
 
 const portal = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -11,7 +12,7 @@ const portal = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  */
 export default function setup() {
   const built = existsSync(join(portal, 'build/server/index.js'));
-  if (process.env.KONSORT_SKIP_BUILD === '1' && built) return;
+  if (testEnv.KONSORT_SKIP_BUILD === '1' && built) return;
   execFileSync(join(portal, 'node_modules/.bin/remix'), ['vite:build', '--logLevel', 'error'], {
     cwd: portal,
     stdio: ['ignore', 'ignore', 'inherit'],
