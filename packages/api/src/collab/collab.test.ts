@@ -166,8 +166,15 @@ describe('collab server', () => {
       }
     });
     await waitFor(() => cs.every((c) => c.doc.getArray('items').length === 100), 10_000, 'convergence');
-    const reference = JSON.stringify(cs[0]!.doc.toJSON());
-    await waitFor(() => cs.every((c) => JSON.stringify(c.doc.toJSON()) === reference));
+    // All items may be in while the last text inserts are still on their way: compare fresh states
+    // each time (a reference taken once could be one of those incomplete states).
+    await waitFor(() => {
+      const reference = JSON.stringify(cs[0]!.doc.toJSON());
+      return (
+        cs[0]!.doc.getText('notes').length === 100 &&
+        cs.every((c) => JSON.stringify(c.doc.toJSON()) === reference)
+      );
+    });
     expect(cs[0]!.doc.getText('notes').length).toBe(100);
     for (const c of cs) c.destroy();
   });
